@@ -1,0 +1,72 @@
+"""Shared fixtures: render a stack with ansible-playbook once per set of inputs and read it back."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+INVENTORIES = ("local", "dev", "staging", "prod")
+PROFILES = ("current", "seed")
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+    build_dir: Path
+
+    def clusters(self):
+        return sorted(p.name for p in self.build_dir.iterdir() if p.is_dir()) if self.build_dir.is_dir() else []
+
+    def objects(self, cluster):
+        """Every object exported for ``cluster``, read back from the tree."""
+        found = []
+        for path in sorted((self.build_dir / cluster).rglob("*.yaml")):
+            if path.name == "kustomization.yaml":
+                continue
+            found.extend(doc for doc in yaml.safe_load_all(path.read_text()) if doc)
+        return found
+
+    def find(self, cluster, kind, name, namespace=None):
+        for obj in self.objects(cluster):
+            meta = obj["metadata"]
+            if obj["kind"] == kind and meta["name"] == name and (namespace is None or meta.get("namespace") == namespace):
+                return obj
+        raise KeyError("%s %s not rendered for %s" % (kind, name, cluster))
+
+
+def run_playbook(build_dir, inventory="local", extra_vars=None, playbook="site.yml", args=()):
+    """Run a playbook of this checkout with the test's build folder; never raises on failure."""
+    variables = {"monitoring_build_dir": str(build_dir)}
+    variables.update(extra_vars or {})
+    env = dict(os.environ, ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1", PY_COLORS="0")
+    cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(ROOT / "inventory" / inventory), playbook,
+           "-e", json.dumps(variables), *args]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    return Run(proc.returncode, proc.stdout + proc.stderr, Path(build_dir))
+
+
+@pytest.fixture(scope="session")
+def render(tmp_path_factory):
+    """render(inventory, profile, **extra_vars) -> Run; the same inputs are rendered once per session."""
+
+    @functools.lru_cache(maxsize=None)
+    def _render(inventory="local", profile="current", extra_json="{}"):
+        build = tmp_path_factory.mktemp("build-%s-%s" % (inventory, profile))
+        variables = {"monitoring_version_profile": profile, **json.loads(extra_json)}
+        return run_playbook(build, inventory, variables)
+
+    def render_stack(inventory="local", profile="current", **extra_vars):
+        return _render(inventory, profile, json.dumps(extra_vars, sort_keys=True))
+
+    return render_stack

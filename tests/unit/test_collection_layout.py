@@ -1,0 +1,102 @@
+"""The collection's own shape: every role documents exactly the variables it defines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLES = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "tasks" / "main.yml").is_file())
+
+
+def _load(path):
+    return yaml.safe_load(path.read_text()) or {}
+
+
+def test_there_are_roles():
+    assert "stack" in ROLES and len(ROLES) >= 2
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_defaults_and_argument_spec_list_the_same_names(role):
+    defaults = set(_load(ROOT / "roles" / role / "defaults" / "main.yml"))
+    spec = _load(ROOT / "roles" / role / "meta" / "argument_specs.yml")["argument_specs"]
+    documented = set(spec["main"].get("options") or {})
+    assert sorted(defaults - documented) == [], "defaults without an argument spec entry"
+    assert sorted(documented - defaults) == [], "argument spec entries without a default"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_option_has_a_description_and_type(role):
+    spec = _load(ROOT / "roles" / role / "meta" / "argument_specs.yml")["argument_specs"]
+    for entry, body in spec.items():
+        for name, option in (body.get("options") or {}).items():
+            assert option.get("description"), "%s: %s.%s has no description" % (role, entry, name)
+            assert option.get("type"), "%s: %s.%s has no type" % (role, entry, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_variables_carry_the_role_prefix(role):
+    prefix = "monitoring_" if role == "stack" else role + "_"
+    for name in _load(ROOT / "roles" / role / "defaults" / "main.yml"):
+        assert name.startswith(prefix), "%s: %s does not start with %s" % (role, name, prefix)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_variable_is_in_the_role_docs(role):
+    doc = ROOT / "docs" / "roles" / ("%s.md" % role)
+    assert doc.is_file(), "docs/roles/%s.md is missing" % role
+    text = doc.read_text()
+    missing = [name for name in _load(ROOT / "roles" / role / "defaults" / "main.yml") if name not in text]
+    assert missing == [], "docs/roles/%s.md does not describe %s" % (role, missing)
+
+
+def test_collection_version_is_in_one_place():
+    galaxy = _load(ROOT / "galaxy.yml")
+    stack_vars = _load(ROOT / "roles" / "stack" / "vars" / "main.yml")
+    assert stack_vars["_monitoring_collection_version"] == galaxy["version"]
+
+
+def test_known_components_are_roles_imported_by_the_site_playbook():
+    stack_vars = _load(ROOT / "roles" / "stack" / "vars" / "main.yml")
+    site = (ROOT / "playbooks" / "site.yml").read_text()
+    for component in stack_vars["_monitoring_known_components"] + ["alloy", "promtail"]:
+        if (ROOT / "roles" / component).is_dir():
+            assert "vmstation.monitoring.%s" % component in site, "%s is not imported by playbooks/site.yml" % component
+    for component in stack_vars["_monitoring_known_components"]:
+        assert (ROOT / "roles" / component / "tasks" / "main.yml").is_file(), "no role for %s" % component
+
+
+def test_images_are_pinned_per_profile():
+    for role in ROLES:
+        defaults = _load(ROOT / "roles" / role / "defaults" / "main.yml")
+        for name, value in defaults.items():
+            if name.endswith("_image_tags"):
+                assert set(value) == {"current", "seed"}, "%s: %s needs a tag for both profiles" % (role, name)
+                for profile, tag in value.items():
+                    assert tag and tag != "latest" and re.match(r"^v?\d", str(tag)), (role, name, profile, tag)
+
+
+def test_role_variable_references_are_up_to_date():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "role_docs.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_changelog_fragments_use_known_sections():
+    config = _load(ROOT / "changelogs" / "config.yaml")
+    sections = {name for name, _title in config["sections"]} | {config["prelude_section_name"]}
+    fragments = sorted((ROOT / "changelogs" / "fragments").glob("*.y*ml"))
+    assert fragments, "no changelog fragment"
+    for fragment in fragments:
+        data = _load(fragment)
+        assert data and set(data) <= sections, "%s: unknown sections %s" % (fragment.name, set(data) - sections)
+        for section, entries in data.items():
+            if section != config["prelude_section_name"]:
+                assert isinstance(entries, list) and all(isinstance(e, str) and e for e in entries), fragment.name
