@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.vmstation.monitoring.plugins.filter.variable_typos import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.module_utils.variable_names import likely_typos, role_variables
+
+ROLES = Path(__file__).resolve().parents[2] / "roles"
+typos = FilterModule().filters()["variable_typos"]
+
+
+def test_every_role_with_a_spec_is_read_and_the_stack_prefix_is_monitoring():
+    known = role_variables(ROLES)
+    assert "monitoring_namespace" in known["monitoring_"]
+
+
+def test_a_misspelled_stack_variable_gets_the_closest_name():
+    assert typos(["monitoring_namspace", "ansible_connection", "monitoring_namespace"], str(ROLES)) == [
+        "monitoring_namspace is not a variable of this collection; did you mean monitoring_namespace?"]
+
+
+def test_unrelated_variables_are_ignored():
+    assert likely_typos(["my_app_replicas", "ansible_host"], {"monitoring_": {"monitoring_apply"}}) == []
+
+
+def test_an_unknown_name_without_close_match_says_what_to_do():
+    [(name, suggestion)] = likely_typos(["monitoring_zzzzzzzzzzzzzz"], {"monitoring_": {"monitoring_apply"}})
+    assert suggestion is None and name == "monitoring_zzzzzzzzzzzzzz"
+
+
+def test_bad_input_is_refused_naming_the_filter():
+    with pytest.raises(AnsibleFilterError, match="variable_typos"):
+        typos("monitoring_x", str(ROLES))
+    with pytest.raises(AnsibleFilterError, match="not a folder"):
+        typos([], "/nonexistent")
