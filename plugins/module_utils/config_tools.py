@@ -52,6 +52,7 @@ import tempfile
 
 import yaml
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.configs import classify
 from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import ERROR, WARNING, for_object
 
 RULE = "PROMTOOL"
@@ -136,13 +137,11 @@ def _parse(text):
 def is_prometheus_config(key, text):
     if os.path.basename(str(key)) in CONFIG_KEYS:
         return True
-    data = _parse(text)
-    return isinstance(data, dict) and isinstance(data.get("scrape_configs"), list)
+    return classify(_parse(text)) == "prometheus"
 
 
 def is_rule_file(text):
-    data = _parse(text)
-    return isinstance(data, dict) and isinstance(data.get("groups"), list)
+    return classify(_parse(text)) == "rules"
 
 
 def _pod_spec(obj):

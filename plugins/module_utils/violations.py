@@ -23,6 +23,7 @@ class Violation:
     fix: str  # how to fix it
     waived: bool = False
     waiver_reason: str = ""
+    source: str = ""  # file:line of the object, when it was read from a file
 
     @property
     def blocking(self) -> bool:
@@ -37,9 +38,13 @@ class Violation:
         return data
 
     def format(self) -> str:
-        state = " (waived: %s)" % self.waiver_reason if self.waived else ""
-        return "[%s %s] %s at %s: %s. Fix: %s%s" % (
-            self.rule, self.severity, self.object_ref(), self.path or "(object)", self.message, self.fix, state)
+        """One line: ``[file:line: ][RULE severity] Kind/ns/name at path: message. Fix: ...``; a waived
+        finding reads ``[RULE waived] ... Waived: <reason>``."""
+        where = "%s: " % self.source if self.source else ""
+        state, advice = ("waived", "Waived: %s" % self.waiver_reason) if self.waived else (self.severity,
+                                                                                            "Fix: %s" % self.fix)
+        return "%s[%s %s] %s at %s: %s. %s" % (
+            where, self.rule, state, self.object_ref(), self.path or "(object)", self.message, advice)
 
 
 def for_object(obj, rule, path, message, fix, severity=ERROR) -> Violation:
@@ -50,10 +55,19 @@ def for_object(obj, rule, path, message, fix, severity=ERROR) -> Violation:
                      path=path, message=message, fix=fix)
 
 
-def format_report(violations) -> str:
-    """All findings, blocking ones first, one per line, with a count line at the end."""
-    ordered = sorted(violations, key=lambda v: (not v.blocking, v.rule, v.object_ref(), v.path))
+def _rank(violation) -> int:
+    if violation.blocking:
+        return 0
+    return 2 if violation.waived else 1
+
+
+def format_report(violations, summary=True) -> str:
+    """All findings, blocking ones first, then warnings, then waived ones; one per line, counts at the end."""
+    ordered = sorted(violations, key=lambda v: (_rank(v), v.source, v.rule, v.object_ref(), v.path))
     blocking = sum(1 for v in violations if v.blocking)
+    waived = sum(1 for v in violations if v.waived)
     lines = [v.format() for v in ordered]
-    lines.append("%d blocking violation(s), %d waived or warning(s)" % (blocking, len(violations) - blocking))
+    if summary:
+        lines.append("%d blocking violation(s), %d warning(s), %d waived"
+                     % (blocking, len(violations) - blocking - waived, waived))
     return "\n".join(lines)

@@ -7,27 +7,76 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: validate_manifests
-short_description: Validate Kubernetes manifests against schemas, the stack's policy rules and config checks
+short_description: Validate Kubernetes manifests against schemas, the policy rules and config checks
 description:
-  - Checks every object against the strict Kubernetes schema of O(kubernetes_version).
-  - Reports every finding at once and fails when any unwaived error remains.
+  - Checks every object against the strict Kubernetes schema of O(kubernetes_version) (kubernetes-validate),
+    the policy rules K001-K018 and M001-M008 of the collection (see docs/policy.md), and the configs carried in
+    ConfigMaps (promtool, amtool, and the collection's own checks of Loki, Alloy, Promtail and Grafana configs).
+  - Works on any manifests, not only the ones this collection renders. Give either O(resources) (objects as data)
+    or O(path) (a YAML/JSON file or a folder of them, multi-document files included).
+  - Reports every finding at once and fails when any unwaived error remains; the failure message lists every
+    blocking violation. Waived findings and warnings are returned but do not fail.
+  - A policy rule is waived for one object by the annotation C(waivers.vmstation.io/<rule id>) on that object, whose
+    value is the reason. A waiver without a reason or naming an unknown rule is itself a violation (rule C(WAIVER)).
+  - Runs on the target host; with O(path) the files are read there.
 version_added: 0.1.0
 author: vmstation.monitoring developers
 options:
   resources:
-    description: The objects to validate.
+    description: The objects to validate. A C(kind=List) object is expanded into its items.
     type: list
     elements: dict
-    required: true
+  path:
+    description:
+      - A manifest file, or a folder searched recursively for C(.yaml), C(.yml) and C(.json) files (hidden files
+        and folders are skipped).
+      - Documents that are not Kubernetes objects (Helm values, Kustomize files, playbooks) are skipped and listed
+        in RV(notes). Malformed YAML fails the module with the file, line and column.
+    type: path
   kubernetes_version:
     description: Kubernetes version (MAJOR.MINOR) whose schemas apply.
     type: str
     default: "1.28"
+  rules:
+    description:
+      - Run only these checks (policy rule ids such as C(K001), C(SCHEMA) for the schema check, and the ids of the
+        config checks such as C(PROMTOOL) or C(LOKI_CONFIG); see docs/policy.md).
+      - Empty runs every check.
+    type: list
+    elements: str
+    default: []
+  skip_rules:
+    description: Checks not to run (ids as for O(rules)).
+    type: list
+    elements: str
+    default: []
+  agents_namespaces:
+    description:
+      - Namespaces where host-level agents may use host namespaces and hostPath (rule K010).
+      - When not given, the namespaces whose Namespace object (among the manifests) has the Pod Security label
+        C(pod-security.kubernetes.io/enforce=privileged).
+    type: list
+    elements: str
+  default_namespace:
+    description: Namespace of namespaced objects that name none (what C(kubectl apply) would use).
+    type: str
+    default: default
+  config_tools:
+    description: Check Prometheus configs and rule files with promtool (it must be installed).
+    type: bool
+    default: true
 attributes:
   check_mode:
     support: full
+    details: The module never changes anything; check mode validates the same way.
   diff_mode:
     support: none
+notes:
+  - The same checks run from the command line with C(bin/vmstation-validate) (see docs/policy.md).
+seealso:
+  - name: Policy rules and waivers
+    description: Every rule, why it exists, how to fix and how to waive it.
+    link: https://example.invalid/vmstation/monitoring/docs/policy.md
 """
 
 EXAMPLES = r"""
@@ -35,6 +84,17 @@ EXAMPLES = r"""
   vmstation.monitoring.validate_manifests:
     resources: "{{ objects }}"
     kubernetes_version: "1.28"
+
+- name: Validate a folder of an application's manifests, without the stack-specific network rule
+  vmstation.monitoring.validate_manifests:
+    path: deploy/k8s
+    kubernetes_version: "1.30"
+    skip_rules: [K012]
+  register: __app_validation
+
+- name: Show the waived findings
+  ansible.builtin.debug:
+    msg: "{{ __app_validation.violations | selectattr('waived') | map(attribute='waiver_reason') }}"
 """
 
 RETURN = r"""
@@ -43,37 +103,102 @@ violations:
   type: list
   elements: dict
   returned: always
+  contains:
+    rule: {description: Rule id (K001..K018, M001..M008, SCHEMA, WAIVER, CONFIG, PROMTOOL, ...)., type: str}
+    severity: {description: C(error) or C(warning)., type: str}
+    kind: {description: Kind of the object., type: str}
+    namespace: {description: Namespace of the object (empty for cluster-scoped or unset)., type: str}
+    name: {description: Name of the object., type: str}
+    object: {description: C(kind/namespace/name)., type: str}
+    path:
+      description: JSON path inside the object, for example C(spec.template.spec.containers[0].resources).
+      type: str
+    message: {description: What is wrong., type: str}
+    fix: {description: How to fix it., type: str}
+    waived: {description: Whether a waiver annotation on the object waives it., type: bool}
+    waiver_reason: {description: The waiver's reason when waived., type: str}
+    source: {description: C(file:line) of the object when read from O(path)., type: str}
 blocking:
   description: Number of unwaived errors.
   type: int
+  returned: always
+waived:
+  description: Number of waived findings.
+  type: int
+  returned: always
+objects:
+  description: Number of objects validated.
+  type: int
+  returned: always
+notes:
+  description: Documents of O(path) that were skipped, and why.
+  type: list
+  elements: str
   returned: always
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import (
+    ManifestError,
+    expand_lists,
+    load_path,
+)
+from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.engine import PolicyError
+from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.model import PolicyOptions
 from ansible_collections.vmstation.monitoring.plugins.module_utils.schema import SchemaSetupError
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate import validate_objects
 from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import format_report
 
 
+def run(params):
+    """Validate what ``params`` names; returns (result dict, failure message or None)."""
+    notes, sources = [], None
+    if params["path"]:
+        loaded = load_path(params["path"])
+        if loaded.errors:
+            return {"changed": False, "notes": loaded.notes, "errors": loaded.errors}, (
+                "Cannot read the manifests in %s:\n%s" % (params["path"], "\n".join(loaded.errors)))
+        objects, notes, sources = loaded.objects, loaded.notes, [doc.source for doc in loaded.documents]
+    else:
+        objects = expand_lists(params["resources"])
+    options = PolicyOptions(
+        agents_namespaces=tuple(params["agents_namespaces"]) if params["agents_namespaces"] is not None else None,
+        default_namespace=params["default_namespace"])
+    violations = validate_objects(objects, params["kubernetes_version"], config_tools=params["config_tools"],
+                                  rules=params["rules"], skip_rules=params["skip_rules"], policy_options=options,
+                                  sources=sources)
+    blocking = sum(1 for v in violations if v.blocking)
+    result = {"changed": False, "violations": [v.as_dict() for v in violations], "blocking": blocking,
+              "waived": sum(1 for v in violations if v.waived), "objects": len(objects), "notes": notes}
+    if blocking:
+        return result, ("Validation found %d blocking violation(s); nothing was written or applied:\n%s"
+                        % (blocking, format_report(violations)))
+    return result, None
+
+
 def main():
     module = AnsibleModule(
         argument_spec={
-            "resources": {"type": "list", "elements": "dict", "required": True},
+            "resources": {"type": "list", "elements": "dict"},
+            "path": {"type": "path"},
             "kubernetes_version": {"type": "str", "default": "1.28"},
+            "rules": {"type": "list", "elements": "str", "default": []},
+            "skip_rules": {"type": "list", "elements": "str", "default": []},
+            "agents_namespaces": {"type": "list", "elements": "str"},
+            "default_namespace": {"type": "str", "default": "default"},
+            "config_tools": {"type": "bool", "default": True},
         },
+        mutually_exclusive=[("resources", "path")],
+        required_one_of=[("resources", "path")],
         supports_check_mode=True,
     )
     try:
-        violations = validate_objects(module.params["resources"], module.params["kubernetes_version"])
-    except SchemaSetupError as e:
+        result, failure = run(module.params)
+    except (SchemaSetupError, PolicyError, ManifestError) as e:
         module.fail_json(msg="Cannot validate: %s" % e)
-    blocking = sum(1 for v in violations if v.blocking)
-    result = {"changed": False, "violations": [v.as_dict() for v in violations], "blocking": blocking,
-              "objects": len(module.params["resources"])}
-    if blocking:
-        module.fail_json(msg="Validation found %d blocking violation(s); nothing was written or applied:\n%s"
-                         % (blocking, format_report(violations)), **result)
+    if failure:
+        module.fail_json(msg=failure, **result)
     module.exit_json(**result)
 
 

@@ -159,6 +159,11 @@ def test_configs_and_rule_files_are_recognised():
     assert not config_tools.is_rule_file('{"panels": []}')
 
 
+def test_a_promtail_config_is_not_taken_for_a_prometheus_config():
+    promtail = "server: {http_listen_port: 3101}\npositions: {filename: /run/p.yaml}\nclients: []\nscrape_configs: []\n"
+    assert not config_tools.is_prometheus_config("promtail.yaml", promtail)
+
+
 def test_no_prometheus_config_means_no_finding_even_without_promtool():
     other = [_configmap("grafana", {"grafana.ini": "[server]\n"}), _statefulset()]
     assert config_tools.check_prometheus_configs(other, promtool="/nonexistent/promtool") == []
