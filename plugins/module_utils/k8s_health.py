@@ -7,8 +7,8 @@ Pure predicates (``rollout_state``, ``pod_problems``, ``prometheus_targets``, ..
 cluster says; ``verify_stack`` polls them until everything is ready or the deadline passes, and
 ``summary_lines`` turns the run into the short report printed at the end of each cluster.
 
-Health checks reach each Service by name and its ``http-web`` port (docs/architecture.md, Service
-contract) at ``/api/v1/namespaces/<ns>/services/<service>:http-web/proxy/<path>``:
+Health checks reach each Service by name and its ``http-metrics`` port (docs/architecture.md, Service
+contract) at ``/api/v1/namespaces/<ns>/services/<service>:http-metrics/proxy/<path>``:
 
 - Prometheus: ``/-/ready``, then every active target ``up`` (``/api/v1/targets?state=active``);
   version from ``/api/v1/status/buildinfo`` (Prometheus 2.14+ and 3.x).
@@ -29,7 +29,7 @@ import time
 from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_prune import owner_selector
 
 HEALTH_APPS = ("prometheus", "alertmanager", "grafana", "loki")
-WEB_PORT = "http-web"
+WEB_PORT = "http-metrics"
 GRAFANA_USER_KEY, GRAFANA_PASSWORD_KEY = "admin-user", "admin-password"
 _WAITING_REASONS_SHOWN = 5
 

@@ -122,8 +122,8 @@ def test_grafana_renders_for_both_profiles(render, profile):
         ("loki", "http://loki.%s.svc.cluster.local:3100" % NAMESPACE),
         ("alertmanager", "http://alertmanager.%s.svc.cluster.local:9093" % NAMESPACE)]
     service = _by(objects, "Service", "grafana")
-    assert {p["name"]: p["targetPort"] for p in service["spec"]["ports"]} == {"http-web": "http-web",
-                                                                               "http-metrics": "http-web"}
+    assert [(p["name"], p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [
+        ("http-metrics", 3000, "http-web")]
     assert container["ports"] == [{"name": "http-web", "containerPort": 3000, "protocol": "TCP"}]
     assert _by(objects, "PodDisruptionBudget", "grafana")["spec"]["maxUnavailable"] == 1
     assert _by(objects, "PersistentVolumeClaim", "grafana")["spec"]["resources"]["requests"]["storage"] == "5Gi"

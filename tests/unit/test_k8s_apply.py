@@ -35,7 +35,7 @@ def stack(size="20Gi", grafana_image="grafana/grafana:12.1.0"):
             "template": {"metadata": {"labels": selector["matchLabels"]}, "spec": {"containers": [
                 {"name": "prometheus", "image": "quay.io/prometheus/prometheus:v3.13.3"}]}},
             "volumeClaimTemplates": [claim_template(size)]}),
-        owned("Service", "prometheus", NS, app="prometheus", spec={"ports": [{"name": "http-web", "port": 9090}]}),
+        owned("Service", "prometheus", NS, app="prometheus", spec={"ports": [{"name": "http-metrics", "port": 9090}]}),
         owned("ConfigMap", "prometheus-config", NS, app="prometheus", data={"prometheus.yml": "global: {}\n"}),
         owned("Deployment", "grafana", NS, "apps/v1", app="grafana", version="12.1.0", spec={
             "selector": {"matchLabels": {"app.kubernetes.io/name": "grafana"}},

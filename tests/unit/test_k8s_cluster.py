@@ -100,14 +100,14 @@ def test_the_service_proxy_passes_query_body_and_cookies(server, cluster):
     server.fake.proxy_routes[("prometheus", "/api/v1/targets")] = lambda **kw: (200, {}, str(kw["query"]))
     server.fake.proxy_routes[("grafana", "/login")] = lambda **kw: (
         200, {"Set-Cookie": ["grafana_session=abc; Path=/", "other=1"]}, str(kw["body"]))
-    status, _headers, text = cluster.proxy("GET", NS, "prometheus", "http-web", "/api/v1/targets",
+    status, _headers, text = cluster.proxy("GET", NS, "prometheus", "http-metrics", "/api/v1/targets",
                                            query=[("state", "active")])
     assert status == 200 and text == "[('state', 'active')]"
-    status, headers, text = cluster.proxy("POST", NS, "grafana", "http-web", "/login", body={"user": "admin"})
+    status, headers, text = cluster.proxy("POST", NS, "grafana", "http-metrics", "/login", body={"user": "admin"})
     assert text == "{'user': 'admin'}" and headers["Set-Cookie"] == ["grafana_session=abc; Path=/", "other=1"]
-    status, _headers, text = cluster.proxy("GET", NS, "loki", "http-web", "/ready")
+    status, _headers, text = cluster.proxy("GET", NS, "loki", "http-metrics", "/ready")
     assert status == 503 and "no endpoints available" in text
-    assert server.fake.requests[-1][1] == "/api/v1/namespaces/monitoring/services/loki:http-web/proxy/ready"
+    assert server.fake.requests[-1][1] == "/api/v1/namespaces/monitoring/services/loki:http-metrics/proxy/ready"
 
 
 def test_the_whole_apply_phase_over_http_is_idempotent_and_uninstalls(server, cluster):

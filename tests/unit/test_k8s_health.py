@@ -113,7 +113,7 @@ def rolled_out_stack(cluster):
                          ("Deployment", {"updatedReplicas": 1, "replicas": 1, "availableReplicas": 1})):
         cluster.put(workload(kind, {"replicas": 1}, status))
     for app in ("prometheus", "grafana", "loki", "alertmanager"):
-        cluster.put(owned("Service", app, NS, app=app, spec={"ports": [{"name": "http-web", "port": 80}]}))
+        cluster.put(owned("Service", app, NS, app=app, spec={"ports": [{"name": "http-metrics", "port": 80}]}))
 
 
 def healthy_routes(cluster, password="s3cret"):
@@ -167,7 +167,7 @@ def test_a_healthy_stack_passes_every_check_through_the_service_proxy():
     assert health["prometheus"]["detail"] == "ready, 3 of 3 targets up" and health["prometheus"]["version"] == "3.13.3"
     assert health["grafana"]["detail"] == "healthy, 2 of 2 datasources healthy"
     assert health["loki"]["version"] == "3.5.3" and health["alertmanager"]["version"] == "0.28.1"
-    assert {(c[2], c[3]) for c in cluster.proxy_calls} == {(app, "http-web") for app in health}
+    assert {(c[2], c[3]) for c in cluster.proxy_calls} == {(app, "http-metrics") for app in health}
     assert "s3cret" not in json.dumps(result)
 
 
@@ -242,7 +242,7 @@ def test_the_summary_says_what_changed_versions_health_and_how_to_reach_grafana(
     assert lines[1] == "release v4 recorded (input 0123456789ab)"
     assert lines[2] == "versions: prometheus v3.13.3, grafana 12.0.0 (running 12.1.0)"
     assert lines[3].startswith("health: prometheus ready, 3 of 3 targets up; alertmanager ready")
-    assert lines[4] == ("grafana: kubectl --context homelab -n monitoring port-forward svc/grafana 3000:http-web, "
+    assert lines[4] == ("grafana: kubectl --context homelab -n monitoring port-forward svc/grafana 3000:http-metrics, "
                         "then http://localhost:3000")
 
 
