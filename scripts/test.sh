@@ -17,7 +17,7 @@ yamllint --strict .
 step "ansible-lint (production profile, offline)"
 ansible-lint
 step "pytest"
-python -m pytest -n 2 -p no:cacheprovider "$@"
+python -m pytest -n 2 -p no:cacheprovider --durations=25 "$@"
 for scenario in molecule/*/; do
   scenario=$(basename "$scenario")
   step "molecule test -s $scenario"

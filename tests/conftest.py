@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import functools
+import fcntl
+import hashlib
 import json
 import os
 import subprocess
@@ -58,15 +59,28 @@ def run_playbook(build_dir, inventory="local", extra_vars=None, playbook="site.y
 
 @pytest.fixture(scope="session")
 def render(tmp_path_factory):
-    """render(inventory, profile, **extra_vars) -> Run; the same inputs are rendered once per session."""
+    """render(inventory, profile, **extra_vars) -> Run, for reading only.
 
-    @functools.lru_cache(maxsize=None)
-    def _render(inventory="local", profile="current", extra_json="{}"):
-        build = tmp_path_factory.mktemp("build-%s-%s" % (inventory, profile))
-        variables = {"monitoring_version_profile": profile, **json.loads(extra_json)}
-        return run_playbook(build, inventory, variables)
+    The same inputs are rendered once per test session, also across pytest-xdist workers: renders are
+    kept under the session's shared temporary root, and a file lock makes a second worker wait for
+    the first one's render instead of repeating it.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "renders"
+    shared.mkdir(parents=True, exist_ok=True)
 
     def render_stack(inventory="local", profile="current", **extra_vars):
-        return _render(inventory, profile, json.dumps(extra_vars, sort_keys=True))
+        variables = {"monitoring_version_profile": profile, **extra_vars}
+        key = hashlib.sha256(json.dumps([inventory, variables], sort_keys=True).encode()).hexdigest()[:16]
+        folder = shared / ("%s-%s-%s" % (inventory, profile, key))
+        result = folder / "run.json"
+        with open(shared / (folder.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not result.exists():
+                folder.mkdir(exist_ok=True)
+                run = run_playbook(folder / "build", inventory, variables)
+                result.write_text(json.dumps({"returncode": run.returncode, "output": run.output}))
+        data = json.loads(result.read_text())
+        return Run(data["returncode"], data["output"], folder / "build")
 
     return render_stack
