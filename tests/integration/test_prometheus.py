@@ -233,6 +233,7 @@ def test_service_pdb_and_network_policies_follow_the_contract(render):
 def test_the_alternative_settings_render(render):
     clients = [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus-backup"}}}]
     run = _render(render, "current", prometheus_enable_admin_api=True, prometheus_admin_api_clients=clients,
+                  monitoring_api_server_cidrs=["10.0.0.10/32"],
                   prometheus_admin_api_reason="TSDB snapshots for the nightly backup",
                   prometheus_storage_ephemeral=True, prometheus_replicas=2, prometheus_ingress_namespace="ingress",
                   prometheus_external_url="https://metrics.example.org/prometheus",
@@ -279,6 +280,8 @@ def test_the_alternative_settings_render(render):
      "prometheus_admin_api_reason", '""'),
     ({"prometheus_scrape_job_overrides": {"kubelett": {"sample_limit": 5}}}, "prometheus_scrape_job_overrides",
      "kubelett"),
+    ({"prometheus_enable_admin_api": True, "prometheus_admin_api_clients": [{"podSelector": {}}],
+      "prometheus_admin_api_reason": "backups"}, "monitoring_api_server_cidrs", "0.0.0.0/0"),
 ])
 def test_bad_inputs_fail_in_preflight_naming_the_variable_and_write_nothing(tmp_path, extra, variable, value):
     build = tmp_path / "build"

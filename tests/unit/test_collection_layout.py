@@ -100,3 +100,9 @@ def test_changelog_fragments_use_known_sections():
         for section, entries in data.items():
             if section != config["prelude_section_name"]:
                 assert isinstance(entries, list) and all(isinstance(e, str) and e for e in entries), fragment.name
+
+
+def test_test_files_have_unique_names():
+    """pytest imports test files by basename (no __init__.py); two files with one name clash."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
