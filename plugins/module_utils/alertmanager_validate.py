@@ -38,6 +38,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.alertmanager_
     parse_version,
 )
 from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import WARNING, for_object
+from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import safe_load as load_yaml
 
 RULE = "AMTOOL"
 _WORKLOAD_KINDS = ("StatefulSet", "Deployment", "DaemonSet", "ReplicaSet", "Job")
@@ -271,7 +272,7 @@ def _image_version(container):
 def _parse(text):
     """The config as a dict when ``text`` is an Alertmanager config (YAML with route and receivers), else None."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) and "route" in data and "receivers" in data else None

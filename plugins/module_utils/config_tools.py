@@ -54,6 +54,7 @@ import yaml
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.configs import classify
 from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import ERROR, WARNING, for_object
+from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import safe_load as load_yaml
 
 RULE = "PROMTOOL"
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -129,7 +130,7 @@ def find_promtool(promtool=None):
 
 def _parse(text):
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError:
         return None
 

@@ -32,6 +32,7 @@ import re
 import yaml
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import for_object
+from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import safe_load as load_yaml
 
 GRID_WIDTH = 24
 UID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -1142,7 +1143,7 @@ def find_datasources(objects):
             if not key.endswith((".yaml", ".yml")) or "datasources" not in value:
                 continue
             try:
-                data = yaml.safe_load(value)
+                data = load_yaml(value)
             except yaml.YAMLError:
                 continue
             if isinstance(data, dict) and isinstance(data.get("datasources"), list) and "apiVersion" in data:
@@ -1226,7 +1227,7 @@ def find_prometheus_configs(objects):
         for key, value in _configmap_items(obj):
             if key == "prometheus.yml":
                 try:
-                    found.append((obj, yaml.safe_load(value) or {}))
+                    found.append((obj, load_yaml(value) or {}))
                 except yaml.YAMLError:
                     continue
     return found

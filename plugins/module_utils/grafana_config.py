@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import ERROR, WARNING, for_object
+from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import safe_load as load_yaml
 
 RULE = "GRAFANA_CONFIG"
 DEFAULT_PROVISIONING = "/etc/grafana/provisioning"
@@ -614,7 +615,7 @@ def _env_names(value):
 def check_datasources_file(text, env=None):
     """Problems of a datasource provisioning file: (severity, where, message, fix)."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as e:
         return [(ERROR, "", "is not valid YAML: %s" % e, "fix the YAML")]
     if not isinstance(data, dict):
@@ -697,7 +698,7 @@ def check_datasources_file(text, env=None):
 def check_providers_file(text):
     """Problems of a dashboard provider file: (severity, where, message, fix)."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as e:
         return [(ERROR, "", "is not valid YAML: %s" % e, "fix the YAML")]
     if not isinstance(data, dict):
@@ -882,7 +883,7 @@ def check_grafana(objects):
                 for severity, where, message, fix in check_providers_file(text):
                     report(ref, where, severity, "dashboard provisioning: %s" % message, fix)
                 try:
-                    providers = (yaml.safe_load(text) or {}).get("providers") or []
+                    providers = (load_yaml(text) or {}).get("providers") or []
                 except (yaml.YAMLError, AttributeError):
                     providers = []
                 for index, provider in enumerate(providers):

@@ -33,6 +33,7 @@ import re
 import yaml
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import ERROR, WARNING, for_object
+from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import safe_load as load_yaml
 
 RULE = "LOKI_CONFIG"
 CONFIG_KEY = "loki.yaml"
@@ -573,7 +574,7 @@ def _walk_top(config, key, findings):
 def check_text(text, version):
     """Findings for the YAML ``text`` of a Loki config."""
     try:
-        config = yaml.safe_load(text)
+        config = load_yaml(text)
     except yaml.YAMLError as e:
         return [Finding("", "is not valid YAML: %s" % str(e).replace("\n", " "), "fix the YAML syntax")]
     return check_config(config, version)

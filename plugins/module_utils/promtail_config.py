@@ -17,6 +17,7 @@ from __future__ import annotations
 import yaml
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import ERROR, WARNING, for_object
+from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import safe_load as load_yaml
 
 RULE = "PROMTAIL_CONFIG"
 CONFIG_KEY = "promtail.yaml"
@@ -129,7 +130,7 @@ def check_config(config):
 
 def check_text(text):
     try:
-        config = yaml.safe_load(text)
+        config = load_yaml(text)
     except yaml.YAMLError as e:
         return [Finding("", "is not valid YAML: %s" % str(e).replace("\n", " "), "fix the YAML syntax")]
     return check_config(config)
