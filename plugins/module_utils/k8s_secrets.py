@@ -16,6 +16,9 @@ Component roles describe them (facts ``__<component>_secrets``); no value is eve
           variable: grafana_admin_password
           generate: true                # random when that variable is unset or empty
           length: 32                    # length of a generated value (16 to 128, default 32)
+        - key: url
+          variable: alertmanager_secret_data
+          path: [am-hook, url]          # the value is variable[am-hook][url] (a mapping variable)
 
 Rules (docs/apply.md): a key taken from a variable follows the variable, so it is updated when the
 variable's value differs from the cluster's; a generated key is created once, when missing, and
@@ -83,11 +86,14 @@ def check_descriptions(descriptions):
                 errors.append("%s: every key needs a key name (letters, digits, '-', '_', '.')" % where)
                 continue
             kwhere = "%s key %s" % (where, key["key"])
-            unknown = sorted(set(key) - {"key", "variable", "generate", "length"})
+            unknown = sorted(set(key) - {"key", "variable", "path", "generate", "length"})
             if unknown:
                 errors.append("%s: unknown field(s) %s" % (kwhere, ", ".join(unknown)))
             if key.get("variable") is not None and not _VARIABLE.match(str(key["variable"])):
                 errors.append("%s: variable %r is not a variable name" % (kwhere, key["variable"]))
+            path = key.get("path", [])
+            if not isinstance(path, list) or not all(isinstance(step, str) and step for step in path):
+                errors.append("%s: path must be a list of key names" % kwhere)
             if key.get("variable") is None and not key.get("generate"):
                 errors.append("%s: needs a variable, or generate: true" % kwhere)
             length = key.get("length", DEFAULT_LENGTH)
@@ -109,6 +115,14 @@ def _b64(text):
     return base64.b64encode(str(text).encode("utf-8")).decode("ascii")
 
 
+def _value(variables, key):
+    """The value of a key's variable, followed down its path; None when unset."""
+    value = variables.get(key["variable"])
+    for step in key.get("path") or []:
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
 def desired_secret(desc, variables, live, instance, version, generate=generate_value):
     """(Secret body, keys generated now, errors) for one description."""
     errors, generated_now, generated_keys, data = [], [], [], {}
@@ -116,7 +130,7 @@ def desired_secret(desc, variables, live, instance, version, generate=generate_v
     for key in desc["keys"]:
         name = key["key"]
         variable = key.get("variable")
-        value = variables.get(variable) if variable else None
+        value = _value(variables, key) if variable else None
         if key.get("generate"):
             generated_keys.append(name)  # may hold a generated value: kept like data, whatever fills it now
         if value is not None and str(value) != "":
@@ -128,8 +142,10 @@ def desired_secret(desc, variables, live, instance, version, generate=generate_v
                 data[name] = _b64(generate(key.get("length", DEFAULT_LENGTH)))
                 generated_now.append(name)
         else:
-            errors.append("%s key %s needs the variable %s; set it in the inventory (vault it: "
-                          "ansible-vault encrypt_string --name %s)" % (describe_secret(desc), name, variable, variable))
+            where = "".join("[%s]" % step for step in key.get("path") or [])
+            errors.append("%s key %s needs the variable %s%s; set it in the inventory (vault it: "
+                          "ansible-vault encrypt_string --name %s)" % (describe_secret(desc), name, variable, where,
+                                                                       variable))
     labels = {NAME: "vmstation-monitoring", COMPONENT: desc.get("component") or "secret", PART_OF_LABEL: PART_OF,
               MANAGED_BY_LABEL: MANAGED_BY, "app.kubernetes.io/version": version}
     labels.update(desc.get("labels") or {})

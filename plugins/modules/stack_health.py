@@ -109,6 +109,13 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_health im
 )
 
 
+# What to check when the wait ends first; the objects were applied, so a re-run after the fix only waits again.
+WAIT_ADVICE = ("Everything was applied and recorded; only the wait ended. Check the pods named above "
+               "(kubectl describe pod / kubectl get events in their namespace: scheduling, image pulls, probes), "
+               "raise monitoring_wait_timeout for slow starts, or set monitoring_wait_ready: false for a control "
+               "plane without nodes; then run again.")
+
+
 def argument_spec():
     spec = copy.deepcopy(AUTH_ARG_SPEC)
     spec.update(
@@ -135,9 +142,9 @@ def main():
     report = dict(params["report"], waited=params["wait"])
     result["summary"] = summary_lines(report, result)
     if not ok:
-        module.fail_json(msg="%s is not healthy after %ss (monitoring_wait_timeout):\n%s" % (
+        module.fail_json(msg="%s is not healthy after %ss (monitoring_wait_timeout):\n%s\n%s" % (
             report.get("cluster") or "the cluster", params["timeout"],
-            "\n".join("  - " + p for p in result["problems"])), changed=False, **result)
+            "\n".join("  - " + p for p in result["problems"]), WAIT_ADVICE), changed=False, **result)
     module.exit_json(changed=False, **result)
 
 

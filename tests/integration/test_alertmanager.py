@@ -15,6 +15,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.alertmanager_
     NULL_RECEIVERS_ANNOTATION,
 )
 from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import REQUIRED_LABELS, selector_labels
+from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_secrets import check_descriptions
 
 from conftest import PROFILES, ROOT, run_playbook
 
@@ -221,14 +222,14 @@ def test_the_secrets_the_apply_phase_creates_are_described_without_values(tmp_pa
     run = run_playbook(tmp_path / "build", extra_vars={**NO_AGENT, **RICH}, playbook=str(playbook))
     assert run.returncode == 0, run.output[-4000:]
     assert SECRET_VALUE not in run.output
-    secrets = {s["name"]: s for s in json.loads(out.read_text())}
-    assert sorted(secrets) == ["am-hook", "am-pagerduty", "am-slack", "am-smtp"]
+    descriptions = json.loads(out.read_text())
+    assert check_descriptions(descriptions) == [], "the apply phase's stack_secrets accepts them"
+    secrets = {s["name"]: s for s in descriptions}
+    assert sorted(secrets) == ["am-slack"], "only the Secrets whose values alertmanager_secret_data holds"
     slack = secrets["am-slack"]
-    assert slack["namespace"] == NAMESPACE and slack["keys"] == ["api-url"] and slack["managed"] is True
-    assert slack["mount_path"] == "/etc/alertmanager/secrets/am-slack"
-    assert slack["used_by"] == ["alertmanager_receivers[0] (team-slack).slack_configs[0].api_url"]
+    assert slack["namespace"] == NAMESPACE and slack["component"] == "alertmanager"
+    assert slack["keys"] == [{"key": "api-url", "variable": "alertmanager_secret_data", "path": ["am-slack", "api-url"]}]
     assert set(REQUIRED_LABELS) <= set(slack["labels"])
-    assert secrets["am-smtp"]["managed"] is False
     assert SECRET_VALUE not in out.read_text()
 
 

@@ -4,7 +4,8 @@ kubernetes.core's K8SClient, the kubernetes client's DynamicClient and its disco
 exactly as they talk to a kube-apiserver: discovery documents, GET/LIST with label selectors,
 server-side apply PATCH (fieldManager, force, dryRun), merge PATCH, DELETE (propagationPolicy),
 Status errors with causes, Warning headers, and the services proxy. It speaks what the collection
-uses, nothing more.
+uses, nothing more. ``rejected_token`` makes it answer 401 Unauthorized to a request bearing that token,
+as a kube-apiserver does when a token expired or was revoked.
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ class _Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(url.query))
         path = unquote(url.path)
         fake.requests.append((method, path, query, self.headers.get("Content-Type")))
+        rejected = self.server.rejected_token
+        if rejected and self.headers.get("Authorization") == "Bearer %s" % rejected:
+            return self._status(ApiError(401, "Unauthorized", "Unauthorized"))
         proxy = _PROXY.match(path)
         if proxy:
             status, headers, text = fake.proxy(method, proxy.group(1), proxy.group(2), proxy.group(3),
@@ -189,6 +193,7 @@ class FakeApiServer:
         self.fake.requests = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.fake = self.fake
+        self._server.rejected_token = None
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
@@ -204,12 +209,16 @@ class FakeApiServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def kubeconfig(self, path, context="fake"):
+    def reject_token(self, token):
+        """Answer 401 Unauthorized to every request bearing ``token`` (None: accept every token again)."""
+        self._server.rejected_token = token
+
+    def kubeconfig(self, path, context="fake", token="fake-token"):
         """Write a kubeconfig for this server (token auth over plain HTTP) and return its path."""
         config = {
             "apiVersion": "v1", "kind": "Config", "current-context": context,
             "clusters": [{"name": "fake", "cluster": {"server": self.url}}],
-            "users": [{"name": "fake", "user": {"token": "fake-token"}}],
+            "users": [{"name": "fake", "user": {"token": token}}],
             "contexts": [{"name": context, "context": {"cluster": "fake", "user": "fake"}}],
         }
         path.write_text(yaml.safe_dump(config))

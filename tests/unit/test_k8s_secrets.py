@@ -133,3 +133,16 @@ def test_check_mode_writes_nothing_even_before_the_namespace_exists():
 def test_generated_values_are_long_and_random():
     values = {generate_value(32) for _ in range(50)}
     assert len(values) == 50 and all(len(v) == 32 and v.isalnum() for v in values)
+
+
+def test_a_key_can_come_from_inside_a_mapping_variable():
+    hook = {"name": "am-hook", "namespace": NS,
+            "keys": [{"key": "url", "variable": "alertmanager_secret_data", "path": ["am-hook", "url"]}]}
+    cluster = FakeCluster([owned("Namespace", NS)])
+    ensure(cluster, [hook], {"alertmanager_secret_data": {"am-hook": {"url": "https://hooks.example.org/x"}}})
+    assert value(cluster, "am-hook", "url") == "https://hooks.example.org/x"
+    with pytest.raises(ValueError) as error:
+        ensure(FakeCluster(), [hook], {"alertmanager_secret_data": {"am-hook": {"uri": "x"}}})
+    assert "Secret monitoring/am-hook key url needs the variable alertmanager_secret_data[am-hook][url]" in str(error.value)
+    assert check_descriptions([dict(hook, keys=[dict(hook["keys"][0], path="am-hook")])]) == [
+        "Secret monitoring/am-hook key url: path must be a list of key names"]

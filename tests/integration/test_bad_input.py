@@ -1,0 +1,325 @@
+"""Catalogue of bad inputs across every role: each case is run through site.yml and must fail in the
+expected phase with a message that names the variable (or object) and says how to fix it, leaving the
+build folder exactly as it was (empty, or a good earlier export byte for byte). No case reaches a
+cluster: the local inventory never applies.
+
+Phases, told apart by the task that failed:
+  spec       the role's argument spec (meta/argument_specs.yml), checked at role entry
+  preflight  a role's own checks (assert tasks, and the filters that build configs from the variables)
+  validate   the whole-stack validate phase (schema, policy, promtool/amtool, Loki/Alloy/dashboard checks)
+  export     the export refusing a folder it does not own
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+
+import pytest
+
+from conftest import run_playbook
+
+pytestmark = pytest.mark.render
+
+CLUSTER = "local"
+SECRET = "s3cr3t-never-printed-4711"
+CURRENT_TAGS = {"prometheus": "v3.13.3", "grafana": "13.2.3"}
+GOOD_CLIENT = [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus-backup"}}}]
+GOOD_RULE = {"alert": "Probe", "expr": "up == 0", "for": "5m", "labels": {"severity": "warning"},
+             "annotations": {"summary": "s", "description": "d"}}
+OAUTH = {"grafana_oauth_enabled": True, "grafana_oauth_client_id": "grafana",
+         "grafana_oauth_auth_url": "https://sso.example.org/authorize",
+         "grafana_oauth_token_url": "https://sso.example.org/token",
+         "grafana_oauth_api_url": "https://sso.example.org/userinfo"}
+LDAP = {"grafana_ldap_enabled": True, "grafana_ldap_host": "ldap.example.org",
+        "grafana_ldap_bind_dn": "cn=grafana,dc=example,dc=org",
+        "grafana_ldap_search_base_dns": ["dc=example,dc=org"]}
+BROKEN_DASHBOARD = {"title": "Broken board", "rows": [{"title": "R", "panels": [
+    {"title": "Wrong", "type": "graph", "queries": ["up"]}]}]}
+GHOST_DASHBOARD = {"title": "Ghost jobs", "panels": [{"title": "Ghost", "queries": ['up{job="ghost-exporter"}']}]}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    extra: dict
+    phase: str
+    expect: tuple
+    components: tuple = ()
+    log_agent: str = "none"
+    profile: str = "current"
+    forbid: tuple = field(default=())
+
+
+CASES = [
+    # --- stack -------------------------------------------------------------------------------------------
+    Case("stack-unknown-profile", {"monitoring_version_profile": "newest"}, "spec",
+         ("monitoring_version_profile", "must be one of: current, seed", "got: newest"), ("prometheus",)),
+    Case("stack-unknown-log-agent", {"monitoring_log_agent": "fluentbit"}, "spec",
+         ("monitoring_log_agent", "must be one of: alloy, promtail, none"), ("prometheus",), log_agent="fluentbit"),
+    Case("stack-kubernetes-version-out-of-range", {"monitoring_kubernetes_version": "1.20"}, "preflight",
+         ("monitoring_kubernetes_version (1.20)", "between 1.25 and 1.37"), ("prometheus",)),
+    Case("stack-unknown-component", {}, "preflight",
+         ("monitoring_components (prometheus, thanos)", "may only list"), ("prometheus", "thanos")),
+    Case("stack-same-namespaces", {"monitoring_agents_namespace": "monitoring", "monitoring_namespace": "monitoring"},
+         "preflight", ("monitoring_agents_namespace (monitoring)", "must be two different DNS labels"), ("prometheus",)),
+    Case("stack-misspelled-variable", {"prometheus_scrape_intervall": "30s", "grafana_admin_pasword": SECRET},
+         "preflight", ("prometheus_scrape_intervall", "did you mean prometheus_scrape_interval",
+                       "grafana_admin_pasword", "did you mean grafana_admin_password"), ("prometheus",)),
+    # --- prometheus ----------------------------------------------------------------------------------------
+    Case("prometheus-latest-tag", {"prometheus_image_tags": {"current": "latest", "seed": "v2.48.0"}}, "preflight",
+         ('prometheus_image_tags.current is "latest"', "pin an explicit version tag"), ("prometheus",)),
+    Case("prometheus-5s-scrape-interval", {"prometheus_scrape_interval": "5s", "prometheus_scrape_timeout": "5s"},
+         "preflight", ('prometheus_scrape_interval is "5s"', "set it to 15s or more"), ("prometheus",)),
+    Case("prometheus-retention-unset", {"prometheus_retention_time": ""}, "preflight",
+         ('prometheus_retention_time is ""', "set it to a non-zero Prometheus duration"), ("prometheus",)),
+    Case("prometheus-retention-size-over-volume", {"prometheus_retention_size": "100GB"}, "preflight",
+         ('prometheus_retention_size is "100GB"', "raise prometheus_storage_size or lower prometheus_retention_size"),
+         ("prometheus",)),
+    Case("prometheus-replicas-wrong-type", {"prometheus_replicas": "two"}, "spec",
+         ("prometheus_replicas", "unable to convert to int"), ("prometheus",)),
+    Case("prometheus-replicas-out-of-range", {"prometheus_replicas": 0}, "preflight",
+         ("prometheus_replicas is 0", "run at least one replica"), ("prometheus",)),
+    Case("prometheus-unknown-log-level", {"prometheus_log_level": "verbose"}, "spec",
+         ("prometheus_log_level", "must be one of: debug, info, warn, error", "got: verbose"), ("prometheus",)),
+    Case("prometheus-timeout-over-interval", {"prometheus_scrape_timeout": "1m"}, "preflight",
+         ("prometheus_scrape_timeout (1m) is longer than prometheus_scrape_interval", "Lower the timeout"),
+         ("prometheus",)),
+    Case("prometheus-no-sample-limit", {"prometheus_scrape_limits": {"sample_limit": 0, "label_limit": 64,
+                                                                     "label_name_length_limit": 128,
+                                                                     "label_value_length_limit": 1024}},
+         "preflight", ("prometheus_scrape_limits.sample_limit is 0", "Set a positive integer"), ("prometheus",)),
+    Case("prometheus-override-for-unknown-job", {"prometheus_scrape_job_overrides": {"kubelett": {"sample_limit": 5}}},
+         "preflight", ("prometheus_scrape_job_overrides may only name rendered jobs", "it names kubelett"),
+         ("prometheus",)),
+    Case("prometheus-extra-job-without-limits",
+         {"prometheus_extra_scrape_configs": [{"job_name": "app", "static_configs": [{"targets": ["app:80"]}]}]},
+         "preflight", ("prometheus_extra_scrape_configs needs a job_name, a sample_limit and a label_limit",),
+         ("prometheus",)),
+    Case("prometheus-admin-api-without-clients", {"prometheus_enable_admin_api": True}, "preflight",
+         ("prometheus_enable_admin_api is True with 0 prometheus_admin_api_clients", "list its clients"),
+         ("prometheus",)),
+    Case("prometheus-rule-group-without-rules", {"prometheus_rule_groups": [{"name": "extra"}]}, "spec",
+         ("missing required arguments: rules", "prometheus_rule_groups"), ("prometheus",)),
+    Case("prometheus-rule-group-empty-name", {"prometheus_rule_groups": [{"name": "", "rules": []}]}, "preflight",
+         ("prometheus_rule_groups[0]", "a mapping with a `name` and a list of `rules`"), ("prometheus",)),
+    Case("prometheus-rule-promtool-refuses",
+         {"prometheus_rule_groups": [{"name": "extra", "rules": [{**GOOD_RULE, "expr": "up =="}]}]}, "validate",
+         ("[PROMTOOL", "ConfigMap/", "promtool"), ("prometheus",)),
+    Case("prometheus-rule-without-severity-policy",
+         {"prometheus_rule_groups": [{"name": "extra", "rules": [{**GOOD_RULE, "labels": {}}]}]}, "validate",
+         ("[M005", "Probe", "severity"), ("prometheus",)),
+    # --- alertmanager --------------------------------------------------------------------------------------
+    Case("alertmanager-unknown-default-receiver", {"alertmanager_default_receiver": "pager"}, "preflight",
+         ("alertmanager_default_receiver: 'pager' is not a receiver",), ("alertmanager",)),
+    Case("alertmanager-route-to-missing-receiver",
+         {"alertmanager_routes": [{"matchers": ['team="a"'], "receiver": "team-a"}]}, "preflight",
+         ("alertmanager_routes[0].receiver: 'team-a' is not a receiver",), ("alertmanager",)),
+    Case("alertmanager-credential-in-clear",
+         {"alertmanager_receivers": [{"name": "team", "slack_configs": [{"api_url": SECRET}]}],
+          "alertmanager_default_receiver": "team"}, "preflight",
+         ("alertmanager_receivers[0] (team).slack_configs[0].api_url: is a credential",), ("alertmanager",),
+         forbid=(SECRET,)),
+    Case("alertmanager-secret-data-for-no-receiver", {"alertmanager_secret_data": {"am-unused": {"token": SECRET}}},
+         "preflight", ("alertmanager_secret_data must map", "Secrets given but never referenced: am-unused"),
+         ("alertmanager",), forbid=(SECRET,)),
+    Case("alertmanager-missing-secret-key",
+         {"alertmanager_receivers": [{"name": "hook", "webhook_configs": [{"url": {"secret": "am-hook", "key": "url"}}]}],
+          "alertmanager_default_receiver": "hook", "alertmanager_secret_data": {"am-hook": {"uri": SECRET}}},
+         "preflight", ("keys referenced but missing: am-hook/url",), ("alertmanager",), forbid=(SECRET,)),
+    Case("alertmanager-misspelled-receiver-section",
+         {"alertmanager_receivers": [{"name": "team", "slak_configs": [{"channel": "#alerts"}]}],
+          "alertmanager_default_receiver": "team"}, "spec",
+         ("slak_configs", "alertmanager_receivers", "slack_configs"), ("alertmanager",)),
+    Case("alertmanager-route-matchers-wrong-type",
+         {"alertmanager_routes": [{"matchers": {"severity": "critical"}, "receiver": "blackhole"}]}, "spec",
+         ("matchers", "alertmanager_routes", "list"), ("alertmanager",)),
+    Case("alertmanager-replicas-out-of-range", {"alertmanager_replicas": 0}, "preflight",
+         ("alertmanager_replicas is 0", "at least 1"), ("alertmanager",)),
+    Case("alertmanager-storage-not-a-quantity", {"alertmanager_storage_size": "1 gig"}, "preflight",
+         ('alertmanager_storage_size is "1 gig"', "a Kubernetes quantity such as 1Gi"), ("alertmanager",)),
+    Case("alertmanager-amtool-refuses",
+         {"alertmanager_routes": [{"matchers": ['severity=~"(unclosed"'], "receiver": "blackhole"}]}, "validate",
+         ("[AMTOOL error] ConfigMap/", "alertmanager-config", "amtool check-config failed"), ("alertmanager",)),
+    Case("alertmanager-setting-seed-cannot-read",
+         {"alertmanager_receivers": [{"name": "mail", "email_configs": [
+             {"to": "ops@example.org", "from": "am@example.org", "smarthost": "smtp.example.org:587",
+              "auth_username": "am", "auth_secret": {"secret": "am-smtp", "key": "secret"}}]}],
+          "alertmanager_default_receiver": "mail"}, "preflight",
+         ("Alertmanager 0.26.0 cannot read auth_secret_file (added in 0.31.0)",), ("alertmanager",), profile="seed"),
+    # --- grafana -------------------------------------------------------------------------------------------
+    Case("grafana-latest-tag", {"grafana_image_tag": "latest"}, "preflight",
+         ("grafana_image_tag (latest)", "never empty or 'latest'"), ("grafana",)),
+    Case("grafana-short-admin-password", {"grafana_admin_password": "short-pw"}, "preflight",
+         ("grafana_admin_password, when set, must have at least 12 characters",), ("grafana",), forbid=("short-pw",)),
+    Case("grafana-oauth-missing-client-secret", {**OAUTH, "grafana_oauth_use_pkce": False}, "preflight",
+         ("a confidential OAuth client needs grafana_oauth_client_secret",), ("grafana",)),
+    Case("grafana-ldap-missing-bind-password", LDAP, "preflight",
+         ("grafana_ldap_bind_password must be set", "ansible-vault encrypt_string"), ("grafana",)),
+    Case("grafana-secret-in-ini", {"grafana_ini": {"security": {"admin_password": SECRET}}}, "preflight",
+         ("grafana_ini must map sections to mappings of keys", "from grafana_admin_password"), ("grafana",),
+         forbid=(SECRET,)),
+    Case("grafana-replicas-with-sqlite", {"grafana_replicas": 2}, "preflight",
+         ("grafana_replicas (2)", "needs an external database"), ("grafana",)),
+    Case("grafana-datasource-without-uid",
+         {"grafana_extra_datasources": [{"name": "Tempo", "type": "tempo", "url": "http://tempo:3100"}]}, "spec",
+         ("missing required arguments: uid", "grafana_extra_datasources"), ("grafana",)),
+    Case("grafana-datasource-reuses-stack-uid",
+         {"grafana_extra_datasources": [{"name": "Mine", "type": "prometheus", "uid": "prometheus",
+                                         "url": "http://mine:9090"}]}, "preflight",
+         ("grafana_extra_datasources must be a list of datasources", "none reusing the name or uid",
+          "found uids prometheus, prometheus"), ("prometheus", "grafana")),
+    Case("grafana-ldap-group-unknown-role",
+         {**LDAP, "grafana_ldap_bind_password": SECRET,
+          "grafana_ldap_group_mappings": [{"group_dn": "cn=ops,dc=example,dc=org", "org_role": "Owner"}]}, "spec",
+         ("org_role must be one of: Viewer, Editor, Admin, got: Owner", "grafana_ldap_group_mappings"), ("grafana",),
+         forbid=(SECRET,)),
+    Case("grafana-unknown-home-dashboard", {"grafana_home_dashboard_uid": "no-such-board"}, "preflight",
+         ("grafana_home_dashboard_uid (no-such-board) is not the uid of a provisioned dashboard",), ("grafana",)),
+    Case("grafana-invalid-dashboard-spec", {"grafana_dashboards": [{"spec": BROKEN_DASHBOARD, "name": "broken.yml"}]},
+         "preflight", ("dashboard 'Broken board' (broken.yml), row 'R', panel 'Wrong': type 'graph' is not one of",),
+         ("grafana",)),
+    Case("grafana-dashboard-queries-unknown-job", {"grafana_dashboards": [{"spec": GHOST_DASHBOARD}]}, "validate",
+         ("DASHBOARD_JOB", "Ghost jobs", "ghost-exporter"), ("prometheus", "grafana")),
+    Case("grafana-log-level-unknown", {"grafana_log_level": "trace"}, "spec",
+         ("grafana_log_level", "must be one of: debug, info, warn, error, critical"), ("grafana",)),
+    # --- loki ----------------------------------------------------------------------------------------------
+    Case("loki-retention-zero", {"loki_retention_period": "0s"}, "preflight",
+         ("loki_retention_period (0s) must be a non-zero duration such as 744h",), ("loki",)),
+    Case("loki-ingestion-below-target", {"loki_ingestion_rate_mb": 4}, "preflight",
+         ("loki_ingestion_rate_mb (4) must be at least 10",), ("loki",)),
+    Case("loki-s3-without-endpoint", {"loki_storage_type": "s3"}, "preflight",
+         ("loki_s3_endpoint () and loki_s3_bucket () must be set",), ("loki",)),
+    Case("loki-unknown-storage-type", {"loki_storage_type": "gcs"}, "spec",
+         ("loki_storage_type", "must be one of: filesystem, s3", "got: gcs"), ("loki",)),
+    Case("loki-schema-period-unknown-store",
+         {"loki_schema_configs": [{"from": "2024-01-01", "store": "bolt", "object_store": "filesystem",
+                                   "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}]}, "spec",
+         ("store must be one of: tsdb, boltdb-shipper, got: bolt", "loki_schema_configs"), ("loki",)),
+    Case("loki-bad-tenant", {"loki_tenant": "fake"}, "preflight",
+         ("loki_tenant (fake) must be a Loki tenant ID", 'not "fake"'), ("loki",)),
+    Case("loki-key-removed-in-3", {"loki_config_overrides": {"limits_config": {"enforce_metric_name": False}}},
+         "validate", ("limits_config.enforce_metric_name", "Loki 3 has no metric names to enforce"), ("loki",)),
+    # --- alloy and promtail --------------------------------------------------------------------------------
+    Case("alloy-unbounded-stream-label", {"alloy_stream_labels": ["namespace", "pod_uid"]}, "preflight",
+         ("alloy_stream_labels (namespace, pod_uid) may only name", "the allow-list of rule M004"), ("loki",),
+         log_agent="alloy"),
+    Case("alloy-extra-file-outside-var-log", {"alloy_extra_files": [{"path": "/etc/passwd", "labels": {}}]},
+         "preflight", ("alloy_extra_files[0]", "must be {path, labels}: path a file or glob under /var/log"), ("loki",),
+         log_agent="alloy"),
+    Case("alloy-drop-rule-bad-duration", {"alloy_drop_rules": [{"expression": "debug", "older_than": "1 day"}]},
+         "preflight", ("alloy_drop_rules[0]", "is not a drop rule", "older_than (a duration like 24h)"), ("loki",),
+         log_agent="alloy"),
+    Case("promtail-latest-tag", {"promtail_image_tag": "latest"}, "preflight",
+         ("promtail_image_tag (latest)", "never empty or 'latest'"), ("loki",), log_agent="promtail", profile="seed"),
+    Case("promtail-extra-file-under-pods", {"promtail_extra_files": [{"path": "/var/log/pods/*.log", "labels": {}}]},
+         "preflight", ("promtail_extra_files[0]", "not under /var/log/pods or /var/log/containers"), ("loki",),
+         log_agent="promtail", profile="seed"),
+    # --- exporters: their preflights list every problem of the role at once -----------------------------------
+    Case("node-exporter-several", {"node_exporter_image_tag": "latest", "node_exporter_port": 80}, "preflight",
+         ('node_exporter_image_tag is "latest": it must be a pinned release tag',
+          "node_exporter_port is 80: it must be between 1024 and 65535"), ("node_exporter",)),
+    Case("kube-state-metrics-several",
+         {"kube_state_metrics_replicas": 0, "kube_state_metrics_resources_enabled": ["pods", "podz"]}, "preflight",
+         ("kube_state_metrics_replicas is 0: it must be at least 1",
+          "unknown (kube-state-metrics would refuse to start): podz"), ("kube_state_metrics",)),
+    Case("kube-state-metrics-replicas-wrong-type", {"kube_state_metrics_replicas": "many"}, "spec",
+         ("kube_state_metrics_replicas", "unable to convert to int"), ("kube_state_metrics",)),
+]
+
+_TASK = re.compile(r"^TASK \[(?P<name>.*)\] \**$", re.MULTILINE)
+_FAILED = re.compile(r"^(fatal|failed): \[", re.MULTILINE)
+
+
+def failed_task(output):
+    """The name of the task whose failure ended the run."""
+    failure = [m.start() for m in _FAILED.finditer(output)]
+    assert failure, "no task failed:\n" + output[-3000:]
+    names = [m for m in _TASK.finditer(output) if m.start() < failure[-1]]
+    return names[-1].group("name")
+
+
+def phase_of(task):
+    if "Validating arguments against arg spec" in task:
+        return "spec"
+    if task.endswith("Validate the whole stack"):
+        return "validate"
+    if task.endswith("Export the stack as a Kustomize tree"):
+        return "export"
+    return "preflight"
+
+
+def snapshot(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_case(case, build):
+    variables = {"monitoring_components": list(case.components), "monitoring_log_agent": case.log_agent,
+                 "monitoring_version_profile": case.profile, **case.extra}
+    return run_playbook(build, "local", variables)
+
+
+def check_failure(case, run):
+    assert run.returncode != 0, "%s: the run should have failed\n%s" % (case.id, run.output[-3000:])
+    task = failed_task(run.output)
+    assert phase_of(task) == case.phase, "%s failed in %r, expected phase %s" % (case.id, task, case.phase)
+    flat = " ".join(run.output.split())
+    for text in case.expect:
+        assert text in flat, "%s: %r not in the message\n%s" % (case.id, text, run.output[-3000:])
+    for text in case.forbid:
+        assert text not in run.output, "%s: a secret value was printed" % case.id
+    if case.phase != "validate":
+        assert "TASK [vmstation.monitoring.stack : Validate the whole stack]" not in run.output
+
+
+def test_the_catalogue_is_large_and_covers_every_role():
+    assert len(CASES) >= 40 and len({case.id for case in CASES}) == len(CASES)
+    roles = {case.id.split("-")[0] for case in CASES}
+    assert roles >= {"stack", "prometheus", "alertmanager", "grafana", "loki", "alloy", "promtail", "node",
+                     "kube"}
+    assert {case.phase for case in CASES} == {"spec", "preflight", "validate"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_input_fails_early_with_a_clear_message_and_writes_nothing(tmp_path, case):
+    build = tmp_path / "build"
+    build.mkdir()
+    run = run_case(case, build)
+    check_failure(case, run)
+    assert list(build.iterdir()) == [], "%s: the build folder was modified" % case.id
+
+
+@pytest.fixture(scope="module")
+def good_export(tmp_path_factory):
+    build = tmp_path_factory.mktemp("good-export")
+    run = run_playbook(build, "local", {"monitoring_components": ["prometheus"], "monitoring_log_agent": "none"})
+    assert run.returncode == 0, run.output[-3000:]
+    return build
+
+
+@pytest.mark.parametrize("case_id", ["prometheus-5s-scrape-interval", "prometheus-rule-promtool-refuses",
+                                     "prometheus-replicas-wrong-type"])
+def test_a_failing_run_leaves_an_earlier_export_byte_for_byte(tmp_path, good_export, case_id):
+    case = next(case for case in CASES if case.id == case_id)
+    build = tmp_path / "build"
+    shutil.copytree(good_export, build)
+    before = snapshot(build)
+    assert before, "the good export wrote files"
+    check_failure(case, run_case(case, build))
+    assert snapshot(build) == before
+
+
+def test_the_export_refuses_a_folder_it_does_not_own_and_leaves_it_alone(tmp_path):
+    build = tmp_path / "build"
+    foreign = build / CLUSTER
+    foreign.mkdir(parents=True)
+    (foreign / "notes.txt").write_text("operator's own files\n")
+    before = snapshot(build)
+    run = run_playbook(build, "local", {"monitoring_components": ["prometheus"], "monitoring_log_agent": "none"})
+    assert run.returncode != 0
+    assert phase_of(failed_task(run.output)) == "export"
+    flat = " ".join(run.output.split())
+    assert "%s exists, is not empty and was not written by vmstation.monitoring" % foreign in flat
+    assert "Move it away or set monitoring_build_dir to another folder" in flat
+    assert snapshot(build) == before
