@@ -271,3 +271,19 @@ def connect(module):
     from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
 
     return Cluster(get_api_client(module=module))
+
+
+def run_or_fail(module, work, known=()):
+    """Return ``work()``; end the module with one message instead when it raises one of the collection's
+    own errors (``known``; their ``result`` attribute, if any, goes into the failure), an API refusal,
+    or an error of kubernetes.core (connection, authentication, configuration)."""
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
+
+    try:
+        return work()
+    except known as e:
+        module.fail_json(msg=str(e), **(getattr(e, "result", None) or {}))
+    except ApiError as e:
+        module.fail_json(msg="The API server refused a request: %s (HTTP %s)" % (e.message, e.status))
+    except CoreException as e:
+        module.fail_from_exception(e)

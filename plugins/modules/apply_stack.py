@@ -143,13 +143,12 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
 from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_apply import (
     StackError,
     run_apply,
     run_uninstall,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import ApiError, connect
+from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import connect, run_or_fail
 
 
 def argument_spec():
@@ -175,14 +174,8 @@ def argument_spec():
 def main():
     module = AnsibleK8SModule(module_class=AnsibleModule, argument_spec=argument_spec(), supports_check_mode=True)
     runner = run_uninstall if module.params["state"] == "absent" else run_apply
-    try:
-        result = runner(connect(module), module.params, check_mode=module.check_mode, diff=module._diff)
-    except StackError as e:
-        module.fail_json(msg=str(e), **e.result)
-    except ApiError as e:
-        module.fail_json(msg="The API server refused a request: %s (HTTP %s)" % (e.message, e.status))
-    except CoreException as e:
-        module.fail_from_exception(e)
+    result = run_or_fail(module, lambda: runner(connect(module), module.params, check_mode=module.check_mode,
+                                                diff=module._diff), known=(StackError,))
     module.exit_json(**result)
 
 

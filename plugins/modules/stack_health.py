@@ -100,8 +100,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import ApiError, connect
+from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import connect, run_or_fail
 from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_health import (
     HEALTH_APPS,
     summary_lines,
@@ -133,12 +132,8 @@ def argument_spec():
 def main():
     module = AnsibleK8SModule(module_class=AnsibleModule, argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
-    try:
-        ok, result = verify_stack(connect(module), params, secret_sink=module._module.no_log_values.add)
-    except ApiError as e:
-        module.fail_json(msg="The API server refused a request: %s (HTTP %s)" % (e.message, e.status))
-    except CoreException as e:
-        module.fail_from_exception(e)
+    ok, result = run_or_fail(module, lambda: verify_stack(connect(module), params,
+                                                          secret_sink=module._module.no_log_values.add))
     report = dict(params["report"], waited=params["wait"])
     result["summary"] = summary_lines(report, result)
     if not ok:

@@ -139,8 +139,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import ApiError, connect
+from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import connect, run_or_fail
 from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_release import (
     ReleaseError,
     delete_releases,
@@ -190,14 +189,7 @@ def run(cluster, params, check_mode):
 
 def main():
     module = AnsibleK8SModule(module_class=AnsibleModule, argument_spec=argument_spec(), supports_check_mode=True)
-    try:
-        result = run(connect(module), module.params, module.check_mode)
-    except ReleaseError as e:
-        module.fail_json(msg=str(e))
-    except ApiError as e:
-        module.fail_json(msg="The API server refused a request: %s (HTTP %s)" % (e.message, e.status))
-    except CoreException as e:
-        module.fail_from_exception(e)
+    result = run_or_fail(module, lambda: run(connect(module), module.params, module.check_mode), known=(ReleaseError,))
     module.exit_json(**result)
 
 

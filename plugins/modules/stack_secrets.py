@@ -84,8 +84,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.kubernetes.core.plugins.module_utils.k8s.exceptions import CoreException
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import ApiError, connect
+from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import connect, run_or_fail
 from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_secrets import ensure_secrets, generate_value
 
 
@@ -110,16 +109,9 @@ def main():
         return value
 
     params = module.params
-    try:
-        result = ensure_secrets(connect(module), params["secrets"], params["variables"], params["instance"],
-                                params["field_manager"], params["version"], check_mode=module.check_mode,
-                                generate=generate)
-    except ValueError as e:
-        module.fail_json(msg=str(e))
-    except ApiError as e:
-        module.fail_json(msg="The API server refused a request: %s (HTTP %s)" % (e.message, e.status))
-    except CoreException as e:
-        module.fail_from_exception(e)
+    result = run_or_fail(module, lambda: ensure_secrets(
+        connect(module), params["secrets"], params["variables"], params["instance"], params["field_manager"],
+        params["version"], check_mode=module.check_mode, generate=generate), known=(ValueError,))
     module.exit_json(**result)
 
 
