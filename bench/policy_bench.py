@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
 # Apache License 2.0
@@ -37,12 +37,12 @@ sys.path.insert(0, os.path.join(ROOT, "collections"))
 
 import yaml  # noqa: E402
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import (  # noqa: E402
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import (  # noqa: E402
     selector_labels,
     standard_labels,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.engine import check_objects  # noqa: E402
-from ansible_collections.vmstation.monitoring.plugins.module_utils.schema import SchemaValidator  # noqa: E402
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import check_objects  # noqa: E402
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.schema import SchemaValidator  # noqa: E402
 
 INSTANCE = "bench"
 
@@ -150,8 +150,8 @@ def generate(count):
     while len(objects) < count:
         ns = "team-%03d" % namespace_index
         apps = ["%s-app-%02d" % (ns, i) for i in range(10)]
-        objects.append({"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(ns, app="stack",
-                                                                                    component="namespace")})
+        objects.append({"apiVersion": "v1", "kind": "Namespace",
+                        "metadata": _meta(ns, app="stack", component="namespace")})
         objects.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
                         "metadata": _meta("default-deny", ns, app="stack", component="network-policy"),
                         "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}})
@@ -184,8 +184,8 @@ def generate(count):
             data = {"app.yaml": yaml.safe_dump({"listen": ":8080", "log": {"level": "info"},
                                                 "upstreams": ["http://%s.%s.svc:8080" % (a, ns) for a in apps[:3]]})}
             if prometheus:
-                data = {"prometheus.yml": _scrape_config(["team-%03d" % n for n in range(namespace_index,
-                                                                                          namespace_index + 10)])}
+                teams = ["team-%03d" % n for n in range(namespace_index, namespace_index + 10)]
+                data = {"prometheus.yml": _scrape_config(teams)}
             objects.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(app, ns), "data": data})
             objects.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
                             "metadata": _meta(app, ns, component="network-policy"),
@@ -213,7 +213,7 @@ def generate(count):
 def _timed(func, repeat):
     times = []
     result = None
-    for _ in range(repeat):
+    for _run in range(repeat):
         start = time.perf_counter()
         result = func()
         times.append(time.perf_counter() - start)
@@ -242,7 +242,7 @@ def run(count, version, repeat):
     cold_start = time.perf_counter()
     schema_findings = [v for obj in objects for v in validator.validate(obj)]
     schema_cold = time.perf_counter() - cold_start
-    schema_times, _ = _timed(lambda: [v for obj in objects for v in validator.validate(obj)], repeat)
+    schema_times, _result = _timed(lambda: [v for obj in objects for v in validator.validate(obj)], repeat)
     schemas_loaded = validator.schemas_loaded
     fresh = SchemaValidator(version)
     schema_peak = _peak(lambda: [v for obj in objects for v in fresh.validate(obj)])
@@ -275,7 +275,7 @@ def run(count, version, repeat):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--objects", type=int, default=5000)
     parser.add_argument("--kubernetes-version", default="1.28")
     parser.add_argument("--repeat", type=int, default=3)

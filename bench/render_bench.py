@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Wall time and peak memory of a full render + validate + export, per phase.
 
   .venv/bin/python bench/render_bench.py [--inventory prod] [--profile current] [--runs 3]
@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT / "collections"))
 
 import yaml  # noqa: E402
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.manifest_tree import (  # noqa: E402
+from ansible_collections.vmstation.monitoring.plugins.module_utils.export.kustomize import (  # noqa: E402
     plan_tree, write_tree)
-from ansible_collections.vmstation.monitoring.plugins.module_utils.validate import validate_objects  # noqa: E402
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import validate_objects  # noqa: E402
 
 
 def run_playbook(inventory, profile, build):
@@ -43,7 +43,7 @@ def run_playbook(inventory, profile, build):
            "site.yml", "-e", json.dumps({"monitoring_build_dir": str(Path(build) / "tree"),
                                          "monitoring_version_profile": profile})]
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     wall = time.monotonic() - start
     if proc.returncode != 0:
         sys.exit("ansible-playbook failed:\n" + proc.stdout[-4000:])
@@ -83,7 +83,7 @@ def main():
 
     walls, phases = [], {}
     tree = None
-    for _ in range(args.runs):
+    for _run in range(args.runs):
         build = tempfile.mkdtemp(prefix="vmstation-bench-")
         wall, timings, tree = run_playbook(args.inventory, args.profile, build)
         walls.append(wall)
@@ -104,7 +104,7 @@ def main():
     seconds, peak, violations = measure(lambda: validate_objects(objects, args.kubernetes_version))
     print("  %-12s %8.3f s  peak %6.1f MiB  (%d findings)" % ("validate", seconds, peak / 2**20, len(violations)))
     out = tempfile.mkdtemp(prefix="vmstation-bench-export-")
-    seconds, peak, _ = measure(lambda: write_tree(os.path.join(out, "c"), plan_tree(components)))
+    seconds, peak, _result = measure(lambda: write_tree(os.path.join(out, "c"), plan_tree(components)))
     print("  %-12s %8.3f s  peak %6.1f MiB" % ("export", seconds, peak / 2**20))
     seconds, peak, result = measure(lambda: write_tree(os.path.join(out, "c"), plan_tree(components)))
     print("  %-12s %8.3f s  peak %6.1f MiB  (%d files rewritten)" % (

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write the variables reference of every role into docs/roles/<role>.md, from meta/argument_specs.yml.
 
 The argument spec is the one source of truth for variable names, types, defaults and descriptions;
@@ -84,8 +84,8 @@ def update(role, check):
 def main(argv):
     check = "--check" in argv
     roles = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").is_file())
-    ok = all([update(role, check) for role in roles])
-    return 0 if ok else 1
+    updated = [update(role, check) for role in roles]  # every role, also after one that fails
+    return 0 if all(updated) else 1
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up everything this checkout needs, idempotently:
-#   - Debian packages: promtool and amtool (the validate phase checks configs with them);
 #   - .venv with the Python requirements (uv when available, it is much faster than pip);
-#   - collections/ansible_collections/vmstation/monitoring -> this checkout, so the FQCNs resolve.
+#   - collections/ansible_collections/vmstation/monitoring -> this checkout, so the FQCNs resolve;
+#   - the config checkers the validate phase runs (promtool, amtool, loki, promtail-check) at the versions the roles pin,
+#     built by scripts/tools.py from the Go module proxy into ~/.cache/vmstation-tools (once per version).
 # Usage: scripts/setup.sh [--dev]   (--dev adds the test and lint tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,25 +12,6 @@ dev=false
 [ "${1:-}" = "--dev" ] && dev=true
 
 say() { printf '==> %s\n' "$*"; }
-
-need_apt=()
-command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
-command -v amtool >/dev/null 2>&1 || need_apt+=(prometheus-alertmanager)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then sudo_cmd=(); elif command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
-    echo "setup: ${need_apt[*]} (Debian packages giving promtool/amtool) are missing and this user cannot install them;" >&2
-    echo "setup: run 'apt-get install ${need_apt[*]}' as root, then run this script again." >&2
-    exit 1
-  fi
-  say "Installing Debian packages: ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-  # The packages enable services; this project only needs the binaries.
-  for svc in prometheus prometheus-alertmanager prometheus-node-exporter; do
-    "${sudo_cmd[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true
-  done
-fi
 
 py=${PYTHON:-python3}
 if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
@@ -64,4 +46,11 @@ if [ "$(readlink "$link" 2>/dev/null)" != "$root" ]; then
   rm -rf "$link"
   ln -s "$root" "$link"
 fi
+if ! command -v go >/dev/null 2>&1; then
+  echo "setup: the Go toolchain (1.24 or newer) is needed to build the pinned promtool, amtool and loki;" >&2
+  echo "setup: install it (https://go.dev/doc/install), then run this script again." >&2
+  exit 1
+fi
+say "Building the pinned config checkers (cached after the first run)"
+.venv/bin/python scripts/tools.py --binaries promtool,amtool,loki,promtail-check
 say "Ready: .venv ($(.venv/bin/ansible --version | head -1))"

@@ -9,7 +9,8 @@ DOCUMENTATION = r"""
 name: alertmanager_config
 short_description: Build alertmanager.yml and the list of Secrets it reads from the role's settings
 description:
-  - Receivers, routes, inhibition rules, time intervals and the dead-man's switch route become an
+  - >-
+    Receivers, routes, inhibition rules, time intervals and the dead-man's switch route become an
     Alertmanager config; every credential, given as C({secret: <name>, key: <key>}), becomes the matching
     C(*_file) setting under O(secrets_root).
   - Every problem of the input is reported at once (unknown receivers, literal credentials, undefined
@@ -47,12 +48,13 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.alertmanager_config import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.alertmanager import (
     DEFAULT_SECRETS_ROOT,
     DEFAULT_TEMPLATES_DIR,
     AlertmanagerConfigError,
     build_config,
 )
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 
 def alertmanager_config(spec, secrets_root=DEFAULT_SECRETS_ROOT, templates_dir=DEFAULT_TEMPLATES_DIR):
@@ -67,4 +69,4 @@ def alertmanager_config(spec, secrets_root=DEFAULT_SECRETS_ROOT, templates_dir=D
 
 class FilterModule:
     def filters(self):
-        return {"alertmanager_config": alertmanager_config}
+        return native_filters({"alertmanager_config": alertmanager_config})

@@ -3,7 +3,7 @@
 # Apache License 2.0
 """Filters for Grafana: dashboard specs and imports, and Grafana's own config files.
 
-Thin wrappers over module_utils.dashboards and module_utils.grafana_config.
+Thin wrappers over module_utils/render/dashboards and module_utils/render/grafana.py.
 """
 
 from __future__ import annotations
@@ -66,17 +66,16 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.dashboards import (
-    DashboardError,
-    bundle_dashboards,
-    import_dashboard,
-    render_dashboard,
-)
-from ansible_collections.vmstation.monitoring.plugins.module_utils.grafana_config import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.bundle import bundle_dashboards
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.imports import import_dashboard
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.model import DashboardError
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.spec import render_dashboard
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.grafana import (
     GrafanaConfigError,
     render_ini,
     render_ldap_toml,
 )
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 
 def _problems(name, error):
@@ -122,10 +121,10 @@ def grafana_ldap_toml(servers):
 
 class FilterModule:
     def filters(self):
-        return {
+        return native_filters({
             "grafana_dashboard": grafana_dashboard,
             "grafana_dashboard_import": grafana_dashboard_import,
             "grafana_dashboard_bundle": grafana_dashboard_bundle,
             "grafana_ini": grafana_ini,
             "grafana_ldap_toml": grafana_ldap_toml,
-        }
+        })

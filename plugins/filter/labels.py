@@ -44,10 +44,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import (
     selector_labels,
     standard_labels,
 )
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 
 def k8s_labels(name, instance_name, component, version):
@@ -66,4 +67,4 @@ def k8s_selector(name, instance_name):
 
 class FilterModule:
     def filters(self):
-        return {"k8s_labels": k8s_labels, "k8s_selector": k8s_selector}
+        return native_filters({"k8s_labels": k8s_labels, "k8s_selector": k8s_selector})

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
 # Apache License 2.0
-"""Filter running the collection's policy rules over Kubernetes objects; thin wrapper over
-module_utils.policy.engine."""
+"""Filter running the collection's policy rules over Kubernetes objects; a thin door onto the validate
+phase's front end (module_utils/validate/frontend.py), with the schema and config checks left out."""
 
 from __future__ import annotations
 
@@ -66,9 +66,9 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import expand_lists
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.engine import PolicyError, check_objects
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.model import PolicyOptions
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import load_request, validate_loaded
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import PolicyError
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 _OPTIONS = ("rules", "skip_rules", "agents_namespaces", "default_namespace", "include_waived")
 
@@ -100,17 +100,17 @@ def policy_violations(objects, **options):
     if not isinstance(include_waived, bool):
         raise AnsibleFilterError("policy_violations: include_waived must be true or false, got %r (%s)"
                                  % (include_waived, type(include_waived).__name__))
-    agents = _string_list("agents_namespaces", options.get("agents_namespaces"))
     try:
-        found = check_objects(expand_lists(list(objects)), _string_list("rules", options.get("rules")),
-                              _string_list("skip_rules", options.get("skip_rules")),
-                              PolicyOptions(agents_namespaces=tuple(agents) if agents is not None else None,
-                                            default_namespace=default_namespace))
+        report = validate_loaded(load_request(resources=objects), schema=False, configs=False,
+                                 rules=_string_list("rules", options.get("rules")),
+                                 skip_rules=_string_list("skip_rules", options.get("skip_rules")),
+                                 agents_namespaces=_string_list("agents_namespaces", options.get("agents_namespaces")),
+                                 default_namespace=default_namespace)
     except PolicyError as e:
         raise AnsibleFilterError("policy_violations: %s" % e) from e
-    return [v.as_dict() for v in found if include_waived or not v.waived]
+    return [v.as_dict() for v in report.violations if include_waived or not v.waived]
 
 
 class FilterModule:
     def filters(self):
-        return {"policy_violations": policy_violations}
+        return native_filters({"policy_violations": policy_violations})

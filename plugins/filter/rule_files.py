@@ -47,7 +47,8 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.rule_files import RuleFilesError, select_rule_files
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.rule_files import RuleFilesError, select_rule_files
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 
 def _select(files, disabled=None, control_plane_alerts=True, runbook_base_url=""):
@@ -63,4 +64,4 @@ def _select(files, disabled=None, control_plane_alerts=True, runbook_base_url=""
 
 class FilterModule:
     def filters(self):
-        return {"select_rule_files": _select}
+        return native_filters({"select_rule_files": _select})

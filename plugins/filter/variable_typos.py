@@ -40,11 +40,12 @@ import os
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.variable_names import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.variable_names import (
     describe_typos,
     likely_typos,
     role_variables,
 )
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 
 def variable_typos(names, roles_dir):
@@ -57,4 +58,4 @@ def variable_typos(names, roles_dir):
 
 class FilterModule:
     def filters(self):
-        return {"variable_typos": variable_typos}
+        return native_filters({"variable_typos": variable_typos})

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
-# Apache License 2.0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -24,9 +24,12 @@ description:
     diff (Secret values hidden).
   - O(state=absent) deletes everything the stack owns the same way (data only with O(purge)).
 version_added: 0.1.0
-author: vmstation.monitoring developers
+author: vmstation.monitoring developers (!UNKNOWN)
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
+  - vmstation.monitoring.stack_options
+  - vmstation.monitoring.stack_options.field_manager
+  - ansible.builtin.action_common_attributes
 options:
   state:
     description: C(present) applies O(objects); C(absent) deletes everything the stack owns.
@@ -38,14 +41,6 @@ options:
     type: list
     elements: dict
     default: []
-  instance:
-    description: Value of the C(app.kubernetes.io/instance) label that marks the stack's objects.
-    type: str
-    required: true
-  field_manager:
-    description: Field manager of every apply.
-    type: str
-    default: vmstation-monitoring
   force_conflicts:
     description: Take over fields another field manager owns instead of failing.
     type: bool
@@ -95,8 +90,8 @@ attributes:
     support: full
   diff_mode:
     support: full
-requirements:
-  - kubernetes >= 24.2.0
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -137,27 +132,22 @@ api_warnings:
   returned: always
 """
 
-import copy
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_apply import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.server_side import (
     StackError,
     run_apply,
     run_uninstall,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import connect, run_or_fail
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.api import connect, run_or_fail
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.args import stack_argument_spec
 
 
 def argument_spec():
-    spec = copy.deepcopy(AUTH_ARG_SPEC)
-    spec.update(
+    return stack_argument_spec(dict(
         state={"type": "str", "choices": ["present", "absent"], "default": "present"},
         objects={"type": "list", "elements": "dict", "default": []},
-        instance={"type": "str", "required": True},
-        field_manager={"type": "str", "default": "vmstation-monitoring"},
         force_conflicts={"type": "bool", "default": False},
         recreate_immutable={"type": "bool", "default": False},
         prune={"type": "bool", "default": True},
@@ -167,8 +157,7 @@ def argument_spec():
         wait_timeout={"type": "int", "default": 300},
         purge={"type": "bool", "default": False},
         earlier={"type": "list", "elements": "dict", "default": []},
-    )
-    return spec
+    ), field_manager=True)
 
 
 def main():

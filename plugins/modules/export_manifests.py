@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
-# Apache License 2.0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ description:
     yields exactly the given objects.
   - Files whose content is unchanged are not rewritten; files of an earlier export that are no longer
     rendered are removed. A non-empty folder without the collection's marker file is never touched.
+  - On a local connection the action plugin of the same name writes the tree from the controller's process (no
+    module is shipped); on any other connection the module runs on the target.
 version_added: 0.1.0
-author: vmstation.monitoring developers
+author: vmstation.monitoring developers (!UNKNOWN)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 options:
   dest:
     description: The folder to write, for example C(build/<cluster>).
@@ -32,6 +36,8 @@ attributes:
     support: full
   diff_mode:
     support: none
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -65,31 +71,24 @@ objects:
   returned: always
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.manifest_tree import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.pyyaml import YAML_IMPORT_ERROR
+from ansible_collections.vmstation.monitoring.plugins.module_utils.export.kustomize import (
+    TASK_ARGUMENT_SPEC,
     TreeError,
-    plan_tree,
-    write_tree,
+    run_task,
 )
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            "dest": {"type": "path", "required": True},
-            "components": {"type": "list", "elements": "dict", "required": True},
-        },
-        supports_check_mode=True,
-    )
-    components = [(c.get("name"), c.get("objects") or []) for c in module.params["components"]]
+    module = AnsibleModule(argument_spec=TASK_ARGUMENT_SPEC, supports_check_mode=True)
+    if YAML_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
     try:
-        files = plan_tree(components)
-        result = write_tree(module.params["dest"], files, check_mode=module.check_mode)
+        result = run_task(module.params, check_mode=module.check_mode)
     except (TreeError, OSError) as e:
         module.fail_json(msg="Cannot export the stack to %s: %s" % (module.params["dest"], e))
-    result["objects"] = sum(len(objects) for _name, objects in components)
-    result["changed"] = bool(result["created"] or result["updated"] or result["removed"])
     module.exit_json(**result)
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
-# Apache License 2.0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -19,14 +19,12 @@ description:
     the module reports the workloads' current state and the summary.
   - Returns a short summary of the run (O(report) plus what it found).
 version_added: 0.1.0
-author: vmstation.monitoring developers
+author: vmstation.monitoring developers (!UNKNOWN)
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
+  - vmstation.monitoring.stack_options
+  - ansible.builtin.action_common_attributes
 options:
-  instance:
-    description: Value of the C(app.kubernetes.io/instance) ownership label.
-    type: str
-    required: true
   wait:
     description: Wait for rollouts and health; false reports the current state only.
     type: bool
@@ -35,6 +33,12 @@ options:
     description: Seconds to wait for rollouts and health together.
     type: int
     default: 600
+  health:
+    description:
+      - Check the services' health through the service proxy once the rollouts are complete. False waits
+        for the rollouts only (for clusters whose pods the API server cannot reach, such as simulated nodes).
+    type: bool
+    default: true
   interval:
     description: Seconds between two polls.
     type: int
@@ -51,7 +55,8 @@ options:
   report:
     description:
       - What the run did, for the summary; keys C(cluster), C(context), C(server_version), C(counts),
-        C(dry_run), C(revision), C(recorded), C(digest), C(versions), C(secrets), C(waited).
+        C(dry_run), C(revision), C(recorded), C(digest), C(versions), C(secrets), C(waited), C(changes) (the
+        recreated and pruned objects, as apply_stack returns them, named in the summary).
     type: dict
     default: {}
 attributes:
@@ -59,8 +64,8 @@ attributes:
     support: full
   diff_mode:
     support: none
-requirements:
-  - kubernetes >= 24.2.0
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -94,14 +99,12 @@ summary:
   returned: always
 """
 
-import copy
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import connect, run_or_fail
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_health import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.api import connect, run_or_fail
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.args import stack_argument_spec
+from ansible_collections.vmstation.monitoring.plugins.module_utils.verify.health import (
     HEALTH_APPS,
     summary_lines,
     verify_stack,
@@ -116,17 +119,15 @@ WAIT_ADVICE = ("Everything was applied and recorded; only the wait ended. Check 
 
 
 def argument_spec():
-    spec = copy.deepcopy(AUTH_ARG_SPEC)
-    spec.update(
-        instance={"type": "str", "required": True},
+    return stack_argument_spec(dict(
         wait={"type": "bool", "default": True},
         timeout={"type": "int", "default": 600},
         interval={"type": "int", "default": 5},
         apps={"type": "list", "elements": "str", "choices": list(HEALTH_APPS), "default": list(HEALTH_APPS)},
-        grafana_admin_secret={"type": "str"},
+        health={"type": "bool", "default": True},
+        grafana_admin_secret={"type": "str", "no_log": False},
         report={"type": "dict", "default": {}},
-    )
-    return spec
+    ))
 
 
 def main():

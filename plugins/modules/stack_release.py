@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
-# Apache License 2.0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -16,9 +16,12 @@ description:
     previous one superseded and deletes releases beyond O(history).
   - O(action=read) returns the full record of O(revision), by default the release before the newest.
 version_added: 0.1.0
-author: vmstation.monitoring developers
+author: vmstation.monitoring developers (!UNKNOWN)
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
+  - vmstation.monitoring.stack_options
+  - vmstation.monitoring.stack_options.field_manager
+  - ansible.builtin.action_common_attributes
 options:
   action:
     description: What to do.
@@ -27,10 +30,6 @@ options:
     default: record
   namespace:
     description: Namespace of the release records.
-    type: str
-    required: true
-  instance:
-    description: The stack's instance name; releases are named C(<instance>-release-v<N>).
     type: str
     required: true
   objects:
@@ -81,17 +80,13 @@ options:
     description: With O(action=read), the release to read; 0 means the one before the newest.
     type: int
     default: 0
-  field_manager:
-    description: Field manager of the writes.
-    type: str
-    default: vmstation-monitoring
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
-requirements:
-  - kubernetes >= 24.2.0
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -132,15 +127,14 @@ deleted:
   returned: when O(action=delete)
 """
 
-import copy
 from datetime import datetime, timezone
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import connect, run_or_fail
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_release import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.api import connect, run_or_fail
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.args import stack_argument_spec
+from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.release import (
     ReleaseError,
     delete_releases,
     list_releases,
@@ -150,14 +144,12 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_release i
 
 
 def argument_spec():
-    spec = copy.deepcopy(AUTH_ARG_SPEC)
-    spec.update(
+    return stack_argument_spec(dict(
         action={"type": "str", "choices": ["record", "read", "list", "delete"], "default": "record"},
         namespace={"type": "str", "required": True},
-        instance={"type": "str", "required": True},
         objects={"type": "list", "elements": "dict", "default": []},
         retain={"type": "list", "elements": "dict", "default": []},
-        secrets={"type": "list", "elements": "dict", "default": []},
+        secrets={"type": "list", "elements": "dict", "default": [], "no_log": False},
         digest={"type": "str"},
         versions={"type": "dict", "default": {}},
         counts={"type": "dict", "default": {}},
@@ -166,9 +158,7 @@ def argument_spec():
         collection_version={"type": "str", "default": ""},
         history={"type": "int", "default": 10},
         revision={"type": "int", "default": 0},
-        field_manager={"type": "str", "default": "vmstation-monitoring"},
-    )
-    return spec
+    ), field_manager=True)
 
 
 def run(cluster, params, check_mode):

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
-# Apache License 2.0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -18,9 +18,12 @@ description:
     C(secrets.vmstation.io/generated-keys), which keeps them when the stack prunes or is uninstalled
     without purge.
 version_added: 0.1.0
-author: vmstation.monitoring developers
+author: vmstation.monitoring developers (!UNKNOWN)
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
+  - vmstation.monitoring.stack_options
+  - vmstation.monitoring.stack_options.field_manager
+  - ansible.builtin.action_common_attributes
 options:
   secrets:
     description:
@@ -34,25 +37,25 @@ options:
     description: Variable name to value, for every variable the descriptions name.
     type: dict
     default: {}
-  instance:
-    description: Value of the C(app.kubernetes.io/instance) ownership label.
-    type: str
-    required: true
-  field_manager:
-    description: Field manager of the server-side applies.
-    type: str
-    default: vmstation-monitoring
   version:
     description: Value of the C(app.kubernetes.io/version) label when a description gives none.
     type: str
     default: ""
+  keep_unset:
+    description:
+      - >-
+        A key whose variable is unset or empty keeps the value the cluster's Secret holds, instead of
+        failing. For rollbacks: a release records no values, and the play that puts it back does not
+        load the component roles' defaults. A key the cluster does not hold still fails.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
-requirements:
-  - kubernetes >= 24.2.0
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -78,26 +81,21 @@ retain:
   returned: always
 """
 
-import copy
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
 from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import AnsibleK8SModule
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import connect, run_or_fail
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_secrets import ensure_secrets, generate_value
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.api import connect, run_or_fail
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.args import stack_argument_spec
+from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.secrets import ensure_secrets, generate_value
 
 
 def argument_spec():
-    spec = copy.deepcopy(AUTH_ARG_SPEC)
-    spec.update(
-        secrets={"type": "list", "elements": "dict", "required": True},
+    return stack_argument_spec(dict(
+        secrets={"type": "list", "elements": "dict", "required": True, "no_log": False},
         variables={"type": "dict", "default": {}, "no_log": True},
-        instance={"type": "str", "required": True},
-        field_manager={"type": "str", "default": "vmstation-monitoring"},
         version={"type": "str", "default": ""},
-    )
-    return spec
+        keep_unset={"type": "bool", "default": False},
+    ), field_manager=True)
 
 
 def main():
@@ -111,7 +109,8 @@ def main():
     params = module.params
     result = run_or_fail(module, lambda: ensure_secrets(
         connect(module), params["secrets"], params["variables"], params["instance"], params["field_manager"],
-        params["version"], check_mode=module.check_mode, generate=generate), known=(ValueError,))
+        params["version"], check_mode=module.check_mode, generate=generate, keep_unset=params["keep_unset"]),
+        known=(ValueError,))
     module.exit_json(**result)
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
-# Apache License 2.0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -11,16 +11,19 @@ short_description: Validate Kubernetes manifests against schemas, the policy rul
 description:
   - Checks every object against the strict Kubernetes schema of O(kubernetes_version) (kubernetes-validate),
     the policy rules K001-K018 and M001-M008 of the collection (see docs/policy.md), and the configs carried in
-    ConfigMaps (promtool, amtool, and the collection's own checks of Loki, Alloy, Promtail and Grafana configs).
+    ConfigMaps (promtool, amtool and C(loki -verify-config) of the versions the images name, and the collection's
+    own checks of Loki, Alloy, Promtail and Grafana configs).
   - Works on any manifests, not only the ones this collection renders. Give either O(resources) (objects as data)
     or O(path) (a YAML/JSON file or a folder of them, multi-document files included).
   - Reports every finding at once and fails when any unwaived error remains; the failure message lists every
     blocking violation. Waived findings and warnings are returned but do not fail.
   - A policy rule is waived for one object by the annotation C(waivers.vmstation.io/<rule id>) on that object, whose
     value is the reason. A waiver without a reason or naming an unknown rule is itself a violation (rule C(WAIVER)).
-  - Runs on the target host; with O(path) the files are read there.
+  - Runs on the target host (on a local connection, in the controller process); with O(path) the files are read there.
 version_added: 0.1.0
-author: vmstation.monitoring developers
+author: vmstation.monitoring developers (!UNKNOWN)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 options:
   resources:
     description: The objects to validate. A C(kind=List) object is expanded into its items.
@@ -62,7 +65,11 @@ options:
     type: str
     default: default
   config_tools:
-    description: Check Prometheus configs and rule files with promtool (it must be installed).
+    description:
+      - Check Prometheus configs and rule files with promtool, Alertmanager configs with amtool and Loki configs
+        with C(loki -verify-config), each of the version the config is for.
+      - The programs are the pinned builds of C(scripts/tools.py) in a checkout, else the ones on PATH (a different
+        version there gives a warning). No promtool or amtool at all is an error; no loki is a warning.
     type: bool
     default: true
 attributes:
@@ -71,8 +78,12 @@ attributes:
     details: The module never changes anything; check mode validates the same way.
   diff_mode:
     support: none
+  platform:
+    platforms: posix
 notes:
   - The same checks run from the command line with C(bin/vmstation-validate) (see docs/policy.md).
+  - On a local connection the action plugin of the same name runs the checks in the controller's process (no
+    module is shipped); on any other connection the module runs on the target.
 seealso:
   - name: Policy rules and waivers
     description: Every rule, why it exists, how to fix and how to waive it.
@@ -104,7 +115,7 @@ violations:
   elements: dict
   returned: always
   contains:
-    rule: {description: Rule id (K001..K018, M001..M008, SCHEMA, WAIVER, CONFIG, PROMTOOL, ...)., type: str}
+    rule: {description: 'Rule id (K001..K018, M001..M008, SCHEMA, WAIVER, CONFIG, PROMTOOL, ...).', type: str}
     severity: {description: C(error) or C(warning)., type: str}
     kind: {description: Kind of the object., type: str}
     namespace: {description: Namespace of the object (empty for cluster-scoped or unset)., type: str}
@@ -135,66 +146,38 @@ notes:
   type: list
   elements: str
   returned: always
+errors:
+  description: The files of O(path) that could not be read (then nothing was validated).
+  type: list
+  elements: str
+  returned: always
+files:
+  description: Number of files read from O(path).
+  type: int
+  returned: always
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import (
-    ManifestError,
-    expand_lists,
-    load_path,
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.manifests import ManifestError
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.pyyaml import YAML_IMPORT_ERROR
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import (
+    TASK_ARGUMENT_SPEC,
+    TASK_MUTUALLY_EXCLUSIVE,
+    TASK_REQUIRED_ONE_OF,
+    run_task,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.engine import PolicyError
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.model import PolicyOptions
-from ansible_collections.vmstation.monitoring.plugins.module_utils.schema import SchemaSetupError
-from ansible_collections.vmstation.monitoring.plugins.module_utils.validate import validate_objects
-from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import format_report
-
-
-def run(params):
-    """Validate what ``params`` names; returns (result dict, failure message or None)."""
-    notes, sources = [], None
-    if params["path"]:
-        loaded = load_path(params["path"])
-        if loaded.errors:
-            return {"changed": False, "notes": loaded.notes, "errors": loaded.errors}, (
-                "Cannot read the manifests in %s:\n%s" % (params["path"], "\n".join(loaded.errors)))
-        objects, notes, sources = loaded.objects, loaded.notes, [doc.source for doc in loaded.documents]
-    else:
-        objects = expand_lists(params["resources"])
-    options = PolicyOptions(
-        agents_namespaces=tuple(params["agents_namespaces"]) if params["agents_namespaces"] is not None else None,
-        default_namespace=params["default_namespace"])
-    violations = validate_objects(objects, params["kubernetes_version"], config_tools=params["config_tools"],
-                                  rules=params["rules"], skip_rules=params["skip_rules"], policy_options=options,
-                                  sources=sources)
-    blocking = sum(1 for v in violations if v.blocking)
-    result = {"changed": False, "violations": [v.as_dict() for v in violations], "blocking": blocking,
-              "waived": sum(1 for v in violations if v.waived), "objects": len(objects), "notes": notes}
-    if blocking:
-        return result, ("Validation found %d blocking violation(s); nothing was written or applied:\n%s"
-                        % (blocking, format_report(violations)))
-    return result, None
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import PolicyError
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.schema import SchemaSetupError
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            "resources": {"type": "list", "elements": "dict"},
-            "path": {"type": "path"},
-            "kubernetes_version": {"type": "str", "default": "1.28"},
-            "rules": {"type": "list", "elements": "str", "default": []},
-            "skip_rules": {"type": "list", "elements": "str", "default": []},
-            "agents_namespaces": {"type": "list", "elements": "str"},
-            "default_namespace": {"type": "str", "default": "default"},
-            "config_tools": {"type": "bool", "default": True},
-        },
-        mutually_exclusive=[("resources", "path")],
-        required_one_of=[("resources", "path")],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=TASK_ARGUMENT_SPEC, mutually_exclusive=TASK_MUTUALLY_EXCLUSIVE,
+                           required_one_of=TASK_REQUIRED_ONE_OF, supports_check_mode=True)
+    if YAML_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
     try:
-        result, failure = run(module.params)
+        result, failure = run_task(module.params)
     except (SchemaSetupError, PolicyError, ManifestError) as e:
         module.fail_json(msg="Cannot validate: %s" % e)
     if failure:

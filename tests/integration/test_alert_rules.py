@@ -1,10 +1,9 @@
 """The shipped rule set (roles/prometheus/files/rules/) and its tests (tests/rules/):
 
-- promtool (Debian's 2.42: the oldest Prometheus the files must load in) checks every shipped file and
-  every rule file of the rendered prometheus-rules ConfigMap, with the inventory's rule groups, in both
-  version profiles;
-- promtool runs every unit test file of tests/rules/, and every alert has a case where it fires and one
-  where it does not, every severity of it fires somewhere;
+- the pinned promtool of each version profile's Prometheus (scripts/tools.py) checks every shipped file
+  and every rule file of the rendered prometheus-rules ConfigMap, with the inventory's rule groups;
+- the promtool of each profile runs every unit test file of tests/rules/, and every alert has a case
+  where it fires and one where it does not, every severity of it fires somewhere;
 - every alert carries severity, summary and description, and the alerting files' runbook links point at
   an existing heading of docs/runbooks/;
 - the job names the rules select are jobs the rendered Prometheus scrapes.
@@ -13,13 +12,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 import yaml
+from real_tools import binary, role_tag
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.rule_files import CONTROL_PLANE_FILE, RUNBOOK_BASE_URL
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.contract import CONTRACT
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.rule_files import CONTROL_PLANE_FILE, RUNBOOK_BASE_URL
 
 from conftest import PROFILES, ROOT
 
@@ -37,11 +37,8 @@ USER_GROUP = {"name": "team-a", "rules": [{
     "annotations": {"summary": "The queue of team A is stuck.", "description": "Its depth stays over 100."}}]}
 
 
-def _promtool():
-    found = shutil.which("promtool")
-    if not found:
-        pytest.fail("promtool is missing: install Debian's prometheus package (scripts/setup.sh does)")
-    return found
+def _promtool(profile):
+    return binary("prometheus", role_tag("prometheus_image_tags", profile), "promtool")
 
 
 def _groups(path):
@@ -66,10 +63,11 @@ def _test_cases():
 
 
 @pytest.mark.tools
+@pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("name", SHIPPED)
-def test_promtool_accepts_every_shipped_rule_file(name):
-    proc = subprocess.run([_promtool(), "check", "rules", str(RULES_DIR / name)], capture_output=True, text=True,
-                          timeout=120)
+def test_promtool_accepts_every_shipped_rule_file(name, profile):
+    proc = subprocess.run([_promtool(profile), "check", "rules", str(RULES_DIR / name)], capture_output=True, text=True,
+                          timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -85,15 +83,16 @@ def test_promtool_accepts_every_rendered_rule_file(render, profile, tmp_path):
     for name, text in sorted(data.items()):
         path = tmp_path / name
         path.write_text(text)
-        proc = subprocess.run([_promtool(), "check", "rules", str(path)], capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([_promtool(profile), "check", "rules", str(path)], capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == 0, "%s: %s" % (name, proc.stdout + proc.stderr)
 
 
 @pytest.mark.tools
+@pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("name", TEST_FILES)
-def test_promtool_unit_tests_pass(name):
-    proc = subprocess.run([_promtool(), "test", "rules", name], cwd=TESTS_DIR, capture_output=True, text=True,
-                          timeout=300)
+def test_promtool_unit_tests_pass(name, profile):
+    proc = subprocess.run([_promtool(profile), "test", "rules", name], cwd=TESTS_DIR, capture_output=True, text=True,
+                          timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "SUCCESS" in proc.stdout
 
@@ -136,9 +135,9 @@ def test_every_alert_has_severity_summary_and_description(name):
 def test_every_alert_links_an_existing_runbook_heading(name):
     for rule in _alerts(name):
         url = rule["annotations"].get("runbook_url", "")
-        assert url.startswith(RUNBOOK_BASE_URL), "%s: runbook_url %r is not under %s" % (rule["alert"], url,
-                                                                                        RUNBOOK_BASE_URL)
-        page, _, anchor = url[len(RUNBOOK_BASE_URL):].partition("#")
+        assert url.startswith(RUNBOOK_BASE_URL), (
+            "%s: runbook_url %r is not under %s" % (rule["alert"], url, RUNBOOK_BASE_URL))
+        page, _hash, anchor = url[len(RUNBOOK_BASE_URL):].partition("#")
         assert page == name.replace(".yml", ".md"), "%s links %s, not the runbook page of %s" % (rule["alert"], page,
                                                                                                  name)
         assert anchor == rule["alert"].lower(), "%s: anchor %r is not the alert's name" % (rule["alert"], anchor)
@@ -183,13 +182,12 @@ def test_control_plane_alerts_are_only_about_the_api_servers():
 @pytest.mark.render
 def test_the_rules_select_jobs_the_rendered_prometheus_scrapes(render):
     # The default stack of the current profile (every component, Alloy as the agent); the other agent's job
-    # comes from the prometheus role's table of component jobs, named after the app as for the others.
+    # is named after its app in the Service contract, as for the others.
     run = render("local", "current")
     assert run.returncode == 0, run.output[-4000:]
     config = yaml.safe_load(run.find("local", "ConfigMap", "prometheus-config")["data"]["prometheus.yml"])
     scraped = {job["job_name"] for job in config["scrape_configs"]}
-    table = yaml.safe_load((ROOT / "roles" / "prometheus" / "vars" / "main.yml").read_text())
-    scraped.add(table["_prometheus_component_jobs"]["promtail"]["app"])
+    scraped.add(CONTRACT["promtail"][0])
     for name in ALERTING_FILES:
         text = (RULES_DIR / name).read_text()
         selected = set(re.findall(r'job="([^"]+)"', text))

@@ -9,13 +9,12 @@ import json
 
 import pytest
 import yaml
+from real_tools import binary, role_tag
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.alertmanager_config import (
-    BLACKHOLE,
-    NULL_RECEIVERS_ANNOTATION,
-)
-from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import REQUIRED_LABELS, selector_labels
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_secrets import check_descriptions
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import NULL_RECEIVERS_ANNOTATION
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.alertmanager import BLACKHOLE
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import REQUIRED_LABELS, selector_labels
+from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.secrets import check_descriptions
 
 from conftest import PROFILES, ROOT, run_playbook
 
@@ -267,7 +266,10 @@ def test_a_setting_the_seed_image_cannot_read_fails_for_seed(tmp_path):
     assert "Alertmanager 0.26.0 cannot read auth_secret_file (added in 0.31.0)" in run.output
 
 
+@pytest.mark.tools
 def test_amtool_stops_a_config_alertmanager_would_refuse(tmp_path):
+    version = role_tag("alertmanager_image_tags", "current")
+    amtool = binary("alertmanager", version, "amtool")
     output = _fails(tmp_path, alertmanager_routes=[{"matchers": ['severity=~"(unclosed"'], "receiver": BLACKHOLE}])
     assert "[AMTOOL error] ConfigMap/%s/alertmanager-config" % NAMESPACE in output
-    assert "amtool check-config failed" in output
+    assert "amtool check-config failed (amtool %s, the pinned build at %s)" % (version.lstrip("v"), amtool) in output

@@ -4,17 +4,18 @@ contract, network policies, labels, schemas, and preflight failures that name th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import (
     REQUIRED_LABELS,
     VERSION,
     selector_labels,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.schema import SchemaValidator, supported_versions
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.schema import SchemaValidator, supported_versions
 
 from conftest import PROFILES, ROOT
 
@@ -333,7 +334,7 @@ BAD_RUNS = {
                                     "limits": {"cpu": "1", "memory": "1Gi"}},
     }, ['node_exporter_image_tag is "latest": it must be a pinned release tag',
         "node_exporter_port is 80: it must be between 1024 and 65535",
-        "node_exporter_resources is"]),
+        'node_exporter_resources.requests.memory is "64MB": it must be a Kubernetes quantity']),
     "kube_state_metrics": ("current", {
         "kube_state_metrics_replicas": 0,
         "kube_state_metrics_resources_enabled": ["pods", "podz"],
@@ -360,7 +361,8 @@ def test_bad_inputs_fail_in_preflight_naming_each_variable(render, case):
         assert message in output, "%s\n%s" % (message, output[-3000:])
     for variable, value in extra.items():
         if value:
-            assert "%s is " % variable in output, variable
+            # The message names the variable, or the key of it that is wrong (node_exporter_resources.limits.cpu).
+            assert re.search(r"\b%s(\.[\w.]+)? is " % variable, output), variable
     role = "node_exporter" if case.startswith("node_exporter") else "kube_state_metrics"
     assert "vmstation.monitoring.%s : Check the" % role in output, "fails in the role's preflight"
     assert "Validate the whole stack" not in output

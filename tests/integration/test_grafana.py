@@ -11,9 +11,11 @@ import tomllib
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils import dashboards, grafana_config
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_secrets import check_descriptions
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.engine import check_objects
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.model import iter_panels
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import dashboard_jobs
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import grafana as grafana_config
+from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.secrets import check_descriptions
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import check_objects
 
 from conftest import PROFILES, ROOT, run_playbook
 
@@ -89,7 +91,7 @@ def _by(objects, kind, name):
 
 
 def _boards(objects):
-    return {board["uid"]: board for _obj, _key, board in dashboards.find_dashboards(objects)}
+    return {board["uid"]: board for _obj, _key, board in dashboard_jobs.find_dashboards(objects)}
 
 
 def _ini(objects):
@@ -170,11 +172,11 @@ def test_validate_phase_checks_pass_on_the_whole_stack(render, profile):
     run = _render(render, profile)
     objects = run.objects(CLUSTER)
     assert [v.format() for v in check_objects(objects, ["M008"]) if not v.waived] == []
-    assert [v.format() for v in dashboards.check_dashboard_jobs(objects)] == []
+    assert [v.format() for v in dashboard_jobs.check_dashboard_jobs(objects)] == []
     assert [v.format() for v in grafana_config.check_grafana(objects)] == []
-    config = [cfg for _obj, cfg in dashboards.find_prometheus_configs(objects)]
+    config = [cfg for _obj, cfg in dashboard_jobs.find_prometheus_configs(objects)]
     assert config, "the job cross-check needs the rendered prometheus-config"
-    jobs, is_open = dashboards.scrape_jobs(config[0])
+    jobs, is_open = dashboard_jobs.scrape_jobs(config[0])
     assert not is_open and {"grafana", "loki", "node-exporter", "kubelet-cadvisor"} <= jobs
 
 
@@ -271,7 +273,7 @@ def test_components_decide_datasources_and_user_dashboards_are_provisioned(rende
     assert [ds["uid"] for ds in datasources["datasources"]] == ["prometheus"]
     boards = _boards(objects)
     assert set(boards) == {"vmstation-home", "vmstation-prometheus", "vmstation-alerts", "my-app", "imported-board"}
-    home_targets = [t["legendFormat"] for p in dashboards.iter_panels(boards["vmstation-home"]["panels"])
+    home_targets = [t["legendFormat"] for p in iter_panels(boards["vmstation-home"]["panels"])
                     for t in p.get("targets", []) if p["type"] == "table"]
     assert home_targets == ["Prometheus uptime, % (target > 99.9)", "Scrape success rate, % (target > 99)",
                             "Query latency p99, s (target < 2)", "Dashboard load p99, s (target < 3)"]

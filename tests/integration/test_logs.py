@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils import alloy_config, loki_config, promtail_config
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import alloy as alloy_config
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import loki as loki_config
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import promtail as promtail_config
 
 from conftest import INVENTORIES, PROFILES, ROOT
 
@@ -221,15 +223,15 @@ def test_ephemeral_storage_is_explicit_and_waived(render):
     assert "emptyDir" in volumes["data"]
 
 
-@pytest.mark.parametrize("extra,variable", [
-    ({"loki_retention_period": "0s"}, "loki_retention_period"),
-    ({"loki_ingestion_rate_mb": 4}, "loki_ingestion_rate_mb"),
-    ({"loki_max_query_series": 0}, "loki_max_query_series"),
-    ({"loki_tenant": "no spaces allowed"}, "loki_tenant"),
+@pytest.mark.parametrize("extra,message", [
+    ({"loki_retention_period": "0s"}, 'loki_retention_period is "0s": it must be a non-zero duration'),
+    ({"loki_ingestion_rate_mb": 4}, "loki_ingestion_rate_mb is 4: it must be at least 10"),
+    ({"loki_max_query_series": 0}, "loki_max_query_series is 0: it must be a positive whole number"),
+    ({"loki_tenant": "no spaces allowed"}, 'loki_tenant is "no spaces allowed": it must be a Loki tenant ID'),
 ])
-def test_loki_preflight_names_the_variable(render, extra, variable):
+def test_loki_preflight_names_the_variable_its_value_and_the_fix(render, extra, message):
     run = render("local", "current", **extra)
-    assert run.returncode != 0 and variable in run.output
+    assert run.returncode != 0 and message in run.output, run.output[-3000:]
 
 
 # --- Alloy ---------------------------------------------------------------------------------------

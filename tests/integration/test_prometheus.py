@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import (
     PART_OF,
     REQUIRED_LABELS,
     VERSION,
@@ -275,7 +275,7 @@ def test_the_alternative_settings_render(render):
     ({"prometheus_storage_size": "20 gigs"}, "prometheus_storage_size", "20 gigs"),
     ({"prometheus_replicas": 0}, "prometheus_replicas", "0"),
     ({"prometheus_replicas": "two"}, "prometheus_replicas", "two"),
-    ({"prometheus_enable_admin_api": True}, "prometheus_admin_api_clients", "0"),
+    ({"prometheus_enable_admin_api": True}, "prometheus_admin_api_clients", "[]"),
     ({"prometheus_enable_admin_api": True, "prometheus_admin_api_clients": [{"podSelector": {}}]},
      "prometheus_admin_api_reason", '""'),
     ({"prometheus_scrape_job_overrides": {"kubelett": {"sample_limit": 5}}}, "prometheus_scrape_job_overrides",

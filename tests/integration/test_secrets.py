@@ -4,7 +4,7 @@ Every variable that carries a secret is set to a known value: Grafana's admin pa
 its LDAP bind password and OAuth client secret, and the values of alertmanager_secret_data for every
 Secret the inventory's receivers reference. (Loki's S3 keys are read from a Secret made outside the
 collection, loki_s3_secret_name: no variable carries them.) Each example inventory is rendered with
--vvv, then the whole stack is applied with -vvv to an API server (tests/unit/k8s_fake_apiserver.py),
+-vvv, then the whole stack is applied with -vvv to a local control plane (scripts/local_cluster.py),
 where the values must arrive in the Secrets and nowhere else.
 """
 
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import INVENTORIES, ROOT, run_playbook
-from unit.k8s_fake_apiserver import FakeApiServer
+from cluster.helpers import cluster_vars
 
 pytestmark = pytest.mark.render
 
@@ -93,33 +93,29 @@ def test_no_secret_of_an_example_inventory_reaches_the_build_tree_or_the_vvv_out
     assert len(files) > 50, "the whole stack was exported"
 
 
-def test_applying_the_secrets_shows_no_value_at_vvv(tmp_path):
-    server = FakeApiServer().start()
-    try:
-        inventory = tmp_path / "inventory"
-        inventory.mkdir()
-        receivers = [{"name": "hook", "webhook_configs": [{"url": {"secret": "am-hook", "key": "url"}}]}]
-        (inventory / "hosts.yml").write_text(yaml.safe_dump({"dev": {"hosts": {"fake-dev": {
-            "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-            "monitoring_apply": True, "monitoring_kubeconfig": server.kubeconfig(tmp_path / "kubeconfig"),
-            "monitoring_kube_context": "fake", "monitoring_wait_ready": False,
-            "monitoring_components": ["alertmanager", "grafana"], "monitoring_log_agent": "none",
-            "alertmanager_receivers": receivers, "alertmanager_default_receiver": "hook"}}}}))
-        hook_url = "https://hooks.example.org/Kn0wn-Am-Hook-5c3e"
-        variables = {**AUTH, **GRAFANA_SECRETS, "alertmanager_secret_data": {"am-hook": {"url": hook_url}}}
-        run = run_playbook(tmp_path / "build", str(inventory), variables, args=("-vvv",))
-        assert run.returncode == 0, run.output[-6000:]
-        assert re.search(r"fake-dev\s*:\s*ok=\d+\s+changed=[1-9]", run.output), "the stack was applied"
-        assert_nowhere(values_of(variables), run, "apply")
-        stored = {}
-        for name in ("grafana-admin", "grafana-auth", "am-hook"):
-            secret = server.fake.find("Secret", name, "monitoring")
-            assert secret is not None, "no Secret %s among %s" % (
-                name, [k for k, o in server.fake.store.items() if o["kind"] == "Secret"])
-            data = {k: base64.b64decode(v).decode() for k, v in (secret.get("data") or {}).items()}
-            stored.update(data, **(secret.get("stringData") or {}))
-        assert stored["admin-password"] == GRAFANA_SECRETS["grafana_admin_password"]
-        assert stored["ldap-bind-password"] == GRAFANA_SECRETS["grafana_ldap_bind_password"]
-        assert stored["url"] == hook_url
-    finally:
-        server.stop()
+@pytest.mark.cluster
+def test_applying_the_secrets_shows_no_value_at_vvv(tmp_path, cluster_factory):
+    from kubernetes import client
+
+    cluster = cluster_factory("dev-local")
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    receivers = [{"name": "hook", "webhook_configs": [{"url": {"secret": "am-hook", "key": "url"}}]}]
+    (inventory / "hosts.yml").write_text(yaml.safe_dump({"dev": {"hosts": {"dev-local": {
+        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+        **cluster_vars(cluster), "monitoring_components": ["alertmanager", "grafana"], "monitoring_log_agent": "none",
+        "alertmanager_receivers": receivers, "alertmanager_default_receiver": "hook"}}}}))
+    hook_url = "https://hooks.example.org/Kn0wn-Am-Hook-5c3e"
+    variables = {**AUTH, **GRAFANA_SECRETS, "alertmanager_secret_data": {"am-hook": {"url": hook_url}}}
+    run = run_playbook(tmp_path / "build", str(inventory), variables, args=("-vvv",))
+    assert run.returncode == 0, run.output[-6000:]
+    assert re.search(r"dev-local\s*:\s*ok=\d+\s+changed=[1-9]", run.output), "the stack was applied"
+    assert_nowhere(values_of(variables), run, "apply")
+    core = client.CoreV1Api(cluster.client())
+    stored = {}
+    for name in ("grafana-admin", "grafana-auth", "am-hook"):
+        secret = core.read_namespaced_secret(name, "monitoring")
+        stored.update({k: base64.b64decode(v).decode() for k, v in (secret.data or {}).items()})
+    assert stored["admin-password"] == GRAFANA_SECRETS["grafana_admin_password"]
+    assert stored["ldap-bind-password"] == GRAFANA_SECRETS["grafana_ldap_bind_password"]
+    assert stored["url"] == hook_url

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.engine import check_objects
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import check_objects
 
 from conftest import INVENTORIES, PROFILES, ROOT
 

@@ -1,22 +1,22 @@
-"""module_utils.alertmanager_config (routing from inventory data, M006/K017 checks), the filter over it,
-and module_utils.alertmanager_validate (the validate phase's AMTOOL check with amtool from Debian)."""
+"""module_utils/render/alertmanager.py (the config built from inventory data), the filter over it, and
+module_utils/validate/configs/alertmanager.py (the validate phase's AMTOOL check with the pinned amtool of
+the Alertmanager version the config is for, scripts/tools.py)."""
 
 from __future__ import annotations
 
 import copy
-import shutil
 
 import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
+from real_tools import binary, role_tag
 
 from ansible_collections.vmstation.monitoring.plugins.filter.alertmanager import FilterModule
-from ansible_collections.vmstation.monitoring.plugins.module_utils import alertmanager_config as amc
-from ansible_collections.vmstation.monitoring.plugins.module_utils.alertmanager_validate import (
-    alertmanager_violations,
-    amtool_version,
-)
-from ansible_collections.vmstation.monitoring.plugins.module_utils.validate import validate_objects
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alertmanager as amc
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import NULL_RECEIVERS_ANNOTATION
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.alertmanager import alertmanager_violations, file_references
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.alertmanager_policy import credential_problems, routing_problems
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import validate_objects
 
 FILTER = FilterModule().filters()["alertmanager_config"]
 ROUTE = {"group_by": ["alertname"], "group_wait": "5s", "group_interval": "5m", "repeat_interval": "4h"}
@@ -91,13 +91,21 @@ def test_without_receivers_alerts_go_to_the_declared_blackhole():
     assert built["config"]["route"]["receiver"] == amc.BLACKHOLE
     assert built["config"]["receivers"] == [{"name": amc.BLACKHOLE}]
     assert built["null_receivers"] == [amc.BLACKHOLE]
-    assert built["annotations"] == {amc.NULL_RECEIVERS_ANNOTATION: amc.BLACKHOLE}
-    assert amc.routing_problems(built["config"], built["null_receivers"]) == []
+    assert built["annotations"] == {NULL_RECEIVERS_ANNOTATION: amc.BLACKHOLE}
+    assert routing_problems(built["config"], built["null_receivers"]) == []
 
 
 def test_a_config_that_routes_nothing_to_the_blackhole_declares_nothing():
     built = amc.build_config(_spec())
     assert built["null_receivers"] == [] and built["annotations"] == {}
+
+
+def test_a_built_config_passes_the_routing_and_credential_rules():
+    routes = [{"matchers": ['severity="critical"'], "receiver": "oncall", "routes": [{"receiver": "mail"}]}]
+    built = amc.build_config(_spec(routes=routes, default_receiver=""))
+    assert built["null_receivers"] == [amc.BLACKHOLE]
+    assert routing_problems(built["config"], built["null_receivers"]) == []
+    assert credential_problems(built["config"]) == []
 
 
 def test_time_intervals_inhibit_rules_and_templates_are_carried():
@@ -207,40 +215,9 @@ def test_the_filter_reports_every_problem_and_rejects_non_dicts():
     assert built["secrets"][0]["mount_path"] == "/run/secrets/am-hook"
 
 
-# --- checks over any alertmanager.yml (used by the policy rules M006 and K017) -------------------------
-
-def test_routing_problems_find_missing_and_undeclared_dropping_receivers():
-    config = {"route": {"receiver": "drop", "routes": [{"receiver": "nobody"}, {"receiver": "ok"}]},
-              "receivers": [{"name": "drop"}, {"name": "ok", "webhook_configs": [{"url": "http://x"}]}]}
-    found = {path: message for path, message, _fix in amc.routing_problems(config)}
-    assert "has no notifier, so the catch-all route drops its alerts" in found["route.receiver"]
-    assert "'nobody' does not exist" in found["route.routes[0].receiver"]
-    declared = {path for path, _m, _f in amc.routing_problems(config, ["drop"])}
-    assert declared == {"route.routes[0].receiver"}
-    stale = amc.routing_problems({"route": {"receiver": "ok"}, "receivers": config["receivers"][1:]}, ["drop"])
-    assert stale[0][0] == "metadata.annotations" and "does not exist" in stale[0][1]
-
-
-def test_routing_problems_without_a_root_receiver_or_route():
-    assert amc.routing_problems({"receivers": []})[0][0] == "route"
-    found = amc.routing_problems({"route": {}, "receivers": []})
-    assert found[0][0] == "route.receiver" and "no receiver" in found[0][1]
-
-
-def test_credential_problems_find_clear_credentials_but_not_endpoints():
-    config = {"global": {"slack_api_url": "https://hooks.slack.com/x"},
-              "route": {"receiver": "r"},
-              "receivers": [{"name": "r", "slack_configs": [{"api_url": "https://hooks.slack.com/y"}],
-                             "opsgenie_configs": [{"api_url": "https://api.opsgenie.com/", "api_key": "k"}],
-                             "webhook_configs": [{"url": "https://hook", "http_config": {"bearer_token": "t"}}]}]}
-    paths = sorted(path for path, _m, _f in amc.credential_problems(config))
-    assert paths == ["global.slack_api_url", "receivers[0].opsgenie_configs[0].api_key",
-                     "receivers[0].slack_configs[0].api_url", "receivers[0].webhook_configs[0].http_config.bearer_token"]
-
-
 def test_file_references_list_every_file_setting():
     config = amc.build_config(_spec())["config"]
-    refs = dict(amc.file_references(config))
+    refs = dict(file_references(config))
     assert refs["receivers[0].slack_configs[0].api_url_file"] == "/etc/alertmanager/secrets/am-slack/url"
     assert len(refs) == 5
 
@@ -254,9 +231,12 @@ def test_parse_version_reads_tags_with_digests():
 # --- the validate phase's AMTOOL check ----------------------------------------------------------------
 
 NS = "monitoring"
+CURRENT = role_tag("alertmanager_image_tags", "current")
+SEED = role_tag("alertmanager_image_tags", "seed")
+IMAGE = "quay.io/prometheus/alertmanager:%s"
 
 
-def _objects(config, secrets=("am-hook", "am-pd", "am-slack", "am-smtp"), image="quay.io/prometheus/alertmanager:v0.34.0",
+def _objects(config, secrets=("am-hook", "am-pd", "am-slack", "am-smtp"), image=IMAGE % CURRENT,
              templates=None, items=True):
     built_secrets = {s["name"]: s for s in amc.build_config(_spec())["secrets"]}
     volumes = [{"name": "config", "configMap": {"name": "alertmanager-config"}}]
@@ -270,8 +250,8 @@ def _objects(config, secrets=("am-hook", "am-pd", "am-slack", "am-smtp"), image=
     objects = [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "alertmanager-config", "namespace": NS},
                 "data": {"alertmanager.yml": yaml.safe_dump(config)}}]
     if templates is not None:
-        objects.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "alertmanager-templates",
-                                                                             "namespace": NS}, "data": templates})
+        objects.append({"apiVersion": "v1", "kind": "ConfigMap",
+                        "metadata": {"name": "alertmanager-templates", "namespace": NS}, "data": templates})
         volumes.append({"name": "templates", "configMap": {"name": "alertmanager-templates"}})
         mounts.append({"name": "templates", "mountPath": "/etc/alertmanager/templates"})
     objects.append({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "alertmanager", "namespace": NS},
@@ -281,109 +261,118 @@ def _objects(config, secrets=("am-hook", "am-pd", "am-slack", "am-smtp"), image=
     return objects
 
 
-def _amtool():
-    found = shutil.which("amtool")
-    if not found:
-        pytest.fail("amtool is missing: install Debian's prometheus-alertmanager package (scripts/setup.sh does)")
-    return found
+@pytest.fixture
+def amtool():
+    """The pinned amtool of the current profile's Alertmanager (skips, or fails in CI, when it is not built)."""
+    return binary("alertmanager", CURRENT, "amtool")
 
 
 @pytest.mark.tools
-def test_a_built_config_with_every_receiver_passes_amtool():
+def test_a_built_config_with_every_receiver_passes_amtool(amtool):
     config = amc.build_config(_spec(time_intervals=[{"name": "maintenance", "time_intervals": [{"weekdays": ["sunday"]}]}],
                                     routes=[{"matchers": ['severity="critical"'], "receiver": "oncall",
                                              "mute_time_intervals": ["maintenance"]}]))["config"]
-    assert alertmanager_violations(_objects(config), amtool=_amtool()) == []
+    assert alertmanager_violations(_objects(config)) == []
 
 
 @pytest.mark.tools
-def test_amtool_errors_are_reported_against_the_configmap():
+def test_amtool_errors_are_reported_against_the_configmap(amtool):
     config = amc.build_config(_spec())["config"]
     config["route"]["routes"].append({"matchers": ['severity=~"(unclosed"'], "receiver": "mail"})
-    found = alertmanager_violations(_objects(config), amtool=_amtool())
+    found = alertmanager_violations(_objects(config))
     assert [(v.rule, v.kind, v.name, v.path, v.blocking) for v in found] == [
         ("AMTOOL", "ConfigMap", "alertmanager-config", "data.alertmanager.yml", True)]
     assert "amtool check-config failed" in found[0].message and "(unclosed" in found[0].message
 
 
 @pytest.mark.tools
-def test_files_the_pod_does_not_mount_are_reported():
+def test_files_the_pod_does_not_mount_are_reported(amtool):
     config = amc.build_config(_spec())["config"]
-    found = alertmanager_violations(_objects(config, secrets=("am-hook", "am-pd", "am-smtp")), amtool=_amtool())
+    found = alertmanager_violations(_objects(config, secrets=("am-hook", "am-pd", "am-smtp")))
     assert [(v.rule, v.path) for v in found] == [
         ("AMTOOL", "data.alertmanager.yml:receivers[0].slack_configs[0].api_url_file")]
     assert "no volume of StatefulSet/alertmanager container alertmanager provides" in found[0].message
 
 
 @pytest.mark.tools
-def test_a_secret_key_the_volume_does_not_project_is_reported():
+def test_a_secret_key_the_volume_does_not_project_is_reported(amtool):
     config = amc.build_config(_spec())["config"]
     objects = _objects(config)
     volumes = objects[-1]["spec"]["template"]["spec"]["volumes"]
     hook = next(v for v in volumes if v["name"] == "secret-am-hook")
     hook["secret"]["items"] = [{"key": "url", "path": "url"}]
-    found = alertmanager_violations(objects, amtool=_amtool())
+    found = alertmanager_violations(objects)
     assert [v.path for v in found] == ["data.alertmanager.yml:receivers[3].webhook_configs[0].http_config."
                                        "authorization.credentials_file"]
     assert "only projects url" in found[0].message
 
 
 @pytest.mark.tools
-def test_a_credential_file_from_a_configmap_is_reported():
+def test_a_credential_file_from_a_configmap_is_reported(amtool):
     config = amc.build_config(_spec())["config"]
     objects = _objects(config, secrets=("am-hook", "am-pd", "am-smtp"))
     spec = objects[-1]["spec"]["template"]["spec"]
     spec["volumes"].append({"name": "plain", "configMap": {"name": "plain"}})
     spec["containers"][0]["volumeMounts"].append({"name": "plain", "mountPath": "/etc/alertmanager/secrets/am-slack"})
-    found = alertmanager_violations(objects, amtool=_amtool())
+    found = alertmanager_violations(objects)
     assert len(found) == 1 and "from a ConfigMap volume" in found[0].message
 
 
 @pytest.mark.tools
-def test_templates_are_laid_out_from_their_configmap_and_checked():
+def test_templates_are_laid_out_from_their_configmap_and_checked(amtool):
     config = amc.build_config(_spec(templates={"custom.tmpl": "x"}))["config"]
     good = _objects(config, templates={"custom.tmpl": '{{ define "custom.title" }}[{{ .Status }}]{{ end }}'})
-    assert alertmanager_violations(good, amtool=_amtool()) == []
+    assert alertmanager_violations(good) == []
     bad = _objects(config, templates={"custom.tmpl": '{{ define "custom.title" }}[{{ .Status }]{{ end }}'})
-    found = alertmanager_violations(bad, amtool=_amtool())
+    found = alertmanager_violations(bad)
     assert len(found) == 1 and "custom.tmpl" in found[0].message
 
 
 @pytest.mark.tools
-def test_a_setting_newer_than_amtool_is_checked_through_its_older_form():
-    tool = _amtool()
-    version = amtool_version(tool)
-    assert version is not None
-    if version >= (0, 26, 0):
-        pytest.skip("amtool %d.%d.%d knows url_file; this covers Debian 12's 0.25" % version)
+def test_each_config_is_checked_by_the_amtool_of_its_alertmanager_version(amtool):
+    seed = binary("alertmanager", SEED, "amtool")
     config = amc.build_config(_spec())["config"]
-    assert alertmanager_violations(_objects(config), amtool=tool) == []
-    # A field amtool does not know, for an image newer than amtool: a warning, not a blocking error.
-    config["receivers"][0]["slack_configs"][0]["future_setting"] = True
-    found = alertmanager_violations(_objects(config), amtool=tool)
-    assert [(v.severity, v.blocking) for v in found] == [("warning", False)]
-    assert "does not know a setting" in found[0].message
-    # The same config for an image as old as amtool is an error.
-    found = alertmanager_violations(_objects(config, image="quay.io/prometheus/alertmanager:v0.25.0"), amtool=tool)
-    assert [v.blocking for v in found] == [True]
+    # Microsoft Teams via Workflows (msteamsv2_configs) came with Alertmanager 0.28.
+    config["receivers"].append({"name": "teams", "msteamsv2_configs": [{"webhook_url": "https://example.org/hook"}]})
+    assert alertmanager_violations(_objects(config)) == []
+    found = alertmanager_violations(_objects(config, image=IMAGE % SEED))
+    assert [(v.severity, v.path) for v in found] == [("error", "data.alertmanager.yml")]
+    assert "field msteamsv2_configs not found" in found[0].message
+    assert "amtool %s, the pinned build at %s" % (SEED.lstrip("v"), seed) in found[0].message
 
 
-def test_without_amtool_one_error_says_how_to_install_it(monkeypatch):
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+def test_without_any_amtool_one_error_says_how_to_get_the_matching_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("VMSTATION_TOOLS_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-path"))
     config = amc.build_config(_spec())["config"]
     found = alertmanager_violations(_objects(config))
     assert [(v.rule, v.blocking) for v in found] == [("AMTOOL", True)]
-    assert "prometheus-alertmanager" in found[0].fix
+    assert "no amtool %s was found" % CURRENT.lstrip("v") in found[0].message
+    assert "scripts/tools.py --only prometheus,alertmanager" in found[0].fix
+    assert "put amtool %s on PATH" % CURRENT.lstrip("v") in found[0].fix
 
 
 def test_configmaps_without_an_alertmanager_config_are_left_alone():
     objects = [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": NS},
-                "data": {"alertmanager.yml": "not: [an, alertmanager, config]", "other.yml": "route: 1"}}]
+                "data": {"config.yml": "not: [an, alertmanager, config]", "other.yml": "route: 1"}}]
     assert alertmanager_violations(objects, amtool="/nonexistent/amtool") == []
 
 
 @pytest.mark.tools
-def test_the_validate_phase_runs_the_amtool_check():
+@pytest.mark.parametrize("text,expected", [
+    ("receivers: [{name: x}]\n", "no routes provided"),
+    ("route: {receiver: x\nreceivers: [", "yaml: line"),
+])
+def test_an_alertmanager_yml_that_is_no_valid_config_is_refused_by_amtool(amtool, text, expected):
+    config = amc.build_config(_spec())["config"]
+    objects = _objects(config)
+    objects[0]["data"]["alertmanager.yml"] = text
+    found = [v for v in alertmanager_violations(objects) if v.blocking]
+    assert len(found) == 1 and "amtool check-config failed" in found[0].message and expected in found[0].message
+
+
+@pytest.mark.tools
+def test_the_validate_phase_runs_the_amtool_check(amtool):
     config = amc.build_config(_spec())["config"]
     config["route"]["routes"].append({"matchers": ['severity=~"(unclosed"'], "receiver": "mail"})
     found = validate_objects(_objects(config), "1.28", schema=False, policy=False)
@@ -391,11 +380,11 @@ def test_the_validate_phase_runs_the_amtool_check():
 
 
 @pytest.mark.tools
-def test_a_sidecar_mounting_the_config_is_not_taken_for_alertmanager():
+def test_a_sidecar_mounting_the_config_is_not_taken_for_alertmanager(amtool):
     config = amc.build_config(_spec())["config"]
     objects = _objects(config)
     spec = objects[-1]["spec"]["template"]["spec"]
     spec["containers"].append({"name": "config-reloader",
                                "image": "quay.io/prometheus-operator/prometheus-config-reloader:v0.94.0",
                                "volumeMounts": [{"name": "config", "mountPath": "/etc/alertmanager/config"}]})
-    assert alertmanager_violations(objects, amtool=_amtool()) == []
+    assert alertmanager_violations(objects) == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils import alloy_config
-from ansible_collections.vmstation.monitoring.plugins.module_utils.alloy_config import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import alloy as alloy_config
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.alloy import (
     NOT_LITERAL,
     AlloySyntaxError,
     Attribute,
@@ -14,7 +14,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.alloy_config 
     literal_value,
     parse,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import ERROR, WARNING
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import ERROR, WARNING
 
 PIPELINE = '''
 // A node's pod logs to Loki.

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.cli import main
-from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import selector_labels, standard_labels
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.cli import main
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import selector_labels, standard_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / "bin" / "vmstation-validate"
@@ -121,7 +121,7 @@ def test_the_rules_can_be_listed():
 
 def _exec(command, cwd):
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300,
-                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, check=False)
 
 
 def test_the_entry_point_runs_from_a_checkout(tmp_path):

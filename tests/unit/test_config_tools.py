@@ -1,20 +1,22 @@
-"""promtool checks of the Prometheus configs and rule files carried in ConfigMaps (module_utils.config_tools)."""
+"""promtool checks of the Prometheus configs and rule files carried in ConfigMaps (module_utils.config_tools),
+run by the pinned promtool of the Prometheus version each file is for (scripts/tools.py)."""
 
 from __future__ import annotations
 
 import copy
-import shutil
+import os
 
 import pytest
 import yaml
+from real_tools import binary, role_tag
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils import config_tools
-from ansible_collections.vmstation.monitoring.plugins.module_utils.validate import validate_objects
-from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import ERROR, WARNING
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import prometheus as config_tools
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import validate_objects
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import ERROR, WARNING
 
-needs_promtool = pytest.mark.skipif(shutil.which("promtool") is None,
-                                    reason="promtool is missing: install Debian's prometheus package (scripts/setup.sh)")
-
+CURRENT = role_tag("prometheus_image_tags", "current")
+SEED = role_tag("prometheus_image_tags", "seed")
+IMAGE = "quay.io/prometheus/prometheus:%s"
 SA = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 CONFIG = {
@@ -51,17 +53,39 @@ RULES = {"groups": [{"name": "g", "rules": [{
     "annotations": {"summary": "down", "description": "{{ $labels.job }} is down"}}]}]}
 
 
-def _configmap(name, data, namespace="monitoring"):
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}, "data": data}
+@pytest.fixture
+def current():
+    """The pinned promtool of the current profile's Prometheus (skips, or fails in CI, when it is not built)."""
+    return binary("prometheus", CURRENT, "promtool")
 
 
-def _statefulset(automount=True, rules_name="prometheus-rules"):
+@pytest.fixture
+def seed():
+    return binary("prometheus", SEED, "promtool")
+
+
+@pytest.fixture
+def nothing_installed(monkeypatch, tmp_path):
+    """No tools cache and an empty PATH: no promtool anywhere."""
+    monkeypatch.setenv("VMSTATION_TOOLS_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-path"))
+    return tmp_path
+
+
+def _configmap(name, data, namespace="monitoring", version=None):
+    meta = {"name": name, "namespace": namespace}
+    if version:
+        meta["labels"] = {"app.kubernetes.io/version": version}
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": data}
+
+
+def _statefulset(automount=True, rules_name="prometheus-rules", tag=None):
     return {
         "apiVersion": "apps/v1", "kind": "StatefulSet",
         "metadata": {"name": "prometheus", "namespace": "monitoring"},
         "spec": {"template": {"spec": {
             "automountServiceAccountToken": automount,
-            "containers": [{"name": "prometheus", "image": "prom:v1", "volumeMounts": [
+            "containers": [{"name": "prometheus", "image": IMAGE % (tag or CURRENT), "volumeMounts": [
                 {"name": "config", "mountPath": "/etc/prometheus/config"},
                 {"name": "rules", "mountPath": "/etc/prometheus/rules"},
                 {"name": "data", "mountPath": "/prometheus"},
@@ -73,11 +97,12 @@ def _statefulset(automount=True, rules_name="prometheus-rules"):
     }
 
 
-def _stack(config=None, rules=None, automount=True):
+def _stack(config=None, rules=None, automount=True, tag=None):
+    """The ConfigMaps carry the version label the roles set (the image tag), as in a rendered stack."""
     return [
-        _configmap("prometheus-config", {"prometheus.yml": yaml.safe_dump(config or CONFIG)}),
-        _configmap("prometheus-rules", {"health.yml": yaml.safe_dump(rules or RULES)}),
-        _statefulset(automount),
+        _configmap("prometheus-config", {"prometheus.yml": yaml.safe_dump(config or CONFIG)}, version=tag or CURRENT),
+        _configmap("prometheus-rules", {"health.yml": yaml.safe_dump(rules or RULES)}, version=tag or CURRENT),
+        _statefulset(automount, tag=tag),
     ]
 
 
@@ -85,70 +110,11 @@ def _errors(found):
     return [v for v in found if v.severity == ERROR]
 
 
-# --- pure functions: no promtool needed -------------------------------------------------------------
+def _messages(found):
+    return [v.message for v in found]
 
 
-def test_kubernetes_sd_is_replaced_by_a_static_placeholder_keeping_everything_else():
-    checked, replaced = config_tools.replace_kubernetes_sd(CONFIG)
-    kubelet = checked["scrape_configs"][0]
-    assert "kubernetes_sd_configs" not in kubelet
-    assert kubelet["static_configs"] == [{"targets": [config_tools.PLACEHOLDER_TARGET]}]
-    original = {k: v for k, v in CONFIG["scrape_configs"][0].items() if k != "kubernetes_sd_configs"}
-    assert {k: v for k, v in kubelet.items() if k != "static_configs"} == original
-    assert checked["scrape_configs"][1] == CONFIG["scrape_configs"][1]
-    manager = checked["alerting"]["alertmanagers"][0]
-    assert "kubernetes_sd_configs" not in manager and manager["relabel_configs"] == \
-        CONFIG["alerting"]["alertmanagers"][0]["relabel_configs"]
-    assert [where for where, _block in replaced] == [
-        "scrape_configs[kubelet].kubernetes_sd_configs[0]", "alerting.alertmanagers[0].kubernetes_sd_configs[0]"]
-    assert "kubernetes_sd_configs" in CONFIG["scrape_configs"][0], "the original must not change"
-
-
-def test_a_static_config_next_to_kubernetes_sd_is_kept():
-    config = {"scrape_configs": [{"job_name": "j", "static_configs": [{"targets": ["a:1"]}],
-                                  "kubernetes_sd_configs": [{"role": "pod"}]}]}
-    checked, _ = config_tools.replace_kubernetes_sd(config)
-    assert checked["scrape_configs"][0]["static_configs"] == [
-        {"targets": ["a:1"]}, {"targets": [config_tools.PLACEHOLDER_TARGET]}]
-
-
-@pytest.mark.parametrize("sd", [
-    {"role": "pod"},
-    {"role": "endpointslice", "namespaces": {"names": ["a", "b"]},
-     "selectors": [{"role": "service", "label": "app.kubernetes.io/name=x,tier in (a, b),!legacy"},
-                   {"role": "pod", "field": "spec.nodeName=n1"}]},
-    {"role": "node", "api_server": "https://k8s.example:6443", "tls_config": {"insecure_skip_verify": True}},
-    {"role": "pod", "namespaces": {"own_namespace": True}, "attach_metadata": {"node": True}},
-])
-def test_valid_kubernetes_sd_configs_pass(sd):
-    assert config_tools.check_kubernetes_sd(sd) == []
-
-
-@pytest.mark.parametrize("sd,expected", [
-    ({"role": "pods"}, "role 'pods' is not one of"),
-    ({}, "role None is not one of"),
-    ({"role": "pod", "namespaces": {"names": "default"}}, "namespaces.names must be a list"),
-    ({"role": "pod", "namespaces": ["default"]}, "namespaces must be a mapping"),
-    ({"role": "node", "selectors": [{"role": "pod", "label": "a=b"}]}, "role node supports only node selectors"),
-    ({"role": "endpoints", "selectors": [{"role": "pod"}, {"role": "pod"}]}, "duplicated selector role"),
-    ({"role": "pod", "selectors": [{"role": "pod", "label": "a=b=c"}]}, "bad requirement"),
-    ({"role": "pod", "selectors": [{"role": "pod", "field": "a in (b)"}]}, "field selectors allow only"),
-    ({"role": "pod", "kubeconfig_file": "/k", "api_server": "https://x"}, "simultaneously"),
-    ({"role": "pod", "tls_config": {"ca_file": "/ca"}}, "provide the 'api_server' URL"),
-    ({"role": "pod", "namespace": ["a"]}, "unknown key 'namespace'"),
-])
-def test_invalid_kubernetes_sd_configs_are_found(sd, expected):
-    problems = config_tools.check_kubernetes_sd(sd)
-    assert any(expected in p for p in problems), problems
-
-
-def test_newer_keys_are_stripped_only_where_they_belong_and_when_unknown():
-    config = {"global": {"scrape_protocols": ["PrometheusText0.0.4"]},
-              "scrape_configs": [{"job_name": "j", "keep_dropped_targets": 5, "sample_limt": 1}]}
-    removed = config_tools.strip_newer_keys(config, {"keep_dropped_targets", "sample_limt"})
-    assert removed == ["scrape_configs[j].keep_dropped_targets (Prometheus 2.47)"]
-    assert config == {"global": {"scrape_protocols": ["PrometheusText0.0.4"]},
-                      "scrape_configs": [{"job_name": "j", "sample_limt": 1}]}
+# --- no promtool needed ---------------------------------------------------------------------------
 
 
 def test_configs_and_rule_files_are_recognised():
@@ -164,30 +130,37 @@ def test_a_promtail_config_is_not_taken_for_a_prometheus_config():
     assert not config_tools.is_prometheus_config("promtail.yaml", promtail)
 
 
-def test_no_prometheus_config_means_no_finding_even_without_promtool():
+def test_no_prometheus_config_means_no_finding_even_without_promtool(nothing_installed):
     other = [_configmap("grafana", {"grafana.ini": "[server]\n"}), _statefulset()]
-    assert config_tools.check_prometheus_configs(other, promtool="/nonexistent/promtool") == []
+    assert config_tools.check_prometheus_configs(other) == []
 
 
-def test_a_missing_promtool_is_one_error_saying_how_to_install_it():
+def test_without_any_promtool_each_configmap_gets_one_error_saying_how_to_get_the_matching_one(nothing_installed):
+    found = config_tools.check_prometheus_configs(_stack())
+    assert [(v.rule, v.severity, v.name) for v in found] == [
+        ("PROMTOOL", ERROR, "prometheus-rules"), ("PROMTOOL", ERROR, "prometheus-config")]
+    for violation in found:
+        assert "no promtool %s was found" % CURRENT.lstrip("v") in violation.message
+        assert "scripts/tools.py --only prometheus,alertmanager" in violation.fix
+        assert "put promtool %s on PATH" % CURRENT.lstrip("v") in violation.fix
+
+
+def test_a_given_promtool_that_does_not_exist_is_an_error():
     found = config_tools.check_prometheus_configs(_stack(), promtool="/nonexistent/promtool")
-    assert len(found) == 1
-    assert found[0].rule == "PROMTOOL" and found[0].severity == ERROR
-    assert "prometheus" in found[0].fix and "apt-get install" in found[0].fix
+    assert {v.severity for v in found} == {ERROR}
+    assert all("not at /nonexistent/promtool" in m for m in _messages(found))
 
 
-# --- promtool -------------------------------------------------------------------------------------
+# --- the pinned promtool ----------------------------------------------------------------------------
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_a_good_stack_passes():
+def test_a_good_stack_passes_with_its_kubernetes_sd_checked_for_real(current):
     assert config_tools.check_prometheus_configs(_stack()) == []
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_a_bad_relabel_regex_fails_naming_the_configmap_and_key():
+def test_a_bad_relabel_regex_fails_naming_the_configmap_key_and_promtool(current):
     config = copy.deepcopy(CONFIG)
     config["scrape_configs"][0]["relabel_configs"][0]["regex"] = "(["
     found = _errors(config_tools.check_prometheus_configs(_stack(config)))
@@ -195,55 +168,101 @@ def test_a_bad_relabel_regex_fails_naming_the_configmap_and_key():
     assert (found[0].kind, found[0].namespace, found[0].name) == ("ConfigMap", "monitoring", "prometheus-config")
     assert found[0].path == 'data["prometheus.yml"]'
     assert "error parsing regexp" in found[0].message
+    assert "promtool %s, the pinned build at %s" % (CURRENT.lstrip("v"), current) in found[0].message
     assert "/etc/prometheus/config/prometheus.yml" in found[0].message, "paths are the pod's, not temporary ones"
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_a_bad_rule_expression_fails_naming_the_rules_configmap_once():
+def test_a_bad_rule_expression_fails_naming_the_rules_configmap_once(current):
     rules = copy.deepcopy(RULES)
     rules["groups"][0]["rules"][0]["expr"] = "up =="
     found = config_tools.check_prometheus_configs(_stack(rules=rules))
     assert len(found) == 1, [v.format() for v in found]
     assert (found[0].name, found[0].path) == ("prometheus-rules", 'data["health.yml"]')
-    assert "could not parse expression" in found[0].message and '"Down"' in found[0].message
+    assert "promtool check rules" in found[0].message and '"Down"' in found[0].message
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_kubernetes_sd_problems_are_reported_while_promtool_checks_the_rest():
+@pytest.mark.parametrize("sd", [
+    {"role": "pod"},
+    {"role": "endpointslice", "namespaces": {"names": ["a", "b"]},
+     "selectors": [{"role": "service", "label": "app.kubernetes.io/name=x,tier in (a, b),!legacy"},
+                   {"role": "pod", "field": "spec.nodeName=n1"}]},
+    {"role": "node", "api_server": "https://k8s.example:6443", "tls_config": {"insecure_skip_verify": True}},
+    {"role": "pod", "namespaces": {"own_namespace": True}, "attach_metadata": {"node": True}},
+])
+def test_valid_kubernetes_sd_configs_pass(current, sd):
     config = copy.deepcopy(CONFIG)
-    config["scrape_configs"][0]["kubernetes_sd_configs"] = [{"role": "nodes"}]
-    config["scrape_configs"][0]["scrape_timeout"] = "2m"  # longer than the job's 1m interval
-    messages = [v.message for v in _errors(config_tools.check_prometheus_configs(_stack(config)))]
-    assert any("scrape_configs[kubelet].kubernetes_sd_configs[0]: role 'nodes'" in m for m in messages), messages
-    assert any("promtool check config" in m and "scrape timeout greater than scrape interval" in m
-               for m in messages), messages
+    config["scrape_configs"][0]["kubernetes_sd_configs"] = [sd]
+    assert config_tools.check_prometheus_configs(_stack(config)) == []
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_a_token_file_the_pod_does_not_mount_is_an_error():
+@pytest.mark.parametrize("sd,expected", [
+    ({"role": "pods"}, "unknown Kubernetes SD role"),
+    ({}, "role missing"),
+    ({"role": "node", "selectors": [{"role": "pod", "label": "a=b"}]}, "node role supports only node selectors"),
+    ({"role": "endpoints", "selectors": [{"role": "pod"}, {"role": "pod"}]}, "duplicated selector role"),
+    ({"role": "pod", "kubeconfig_file": "/k", "api_server": "https://x"}, "simultaneously"),
+    ({"role": "pod", "namespace": ["a"]}, "field namespace not found"),
+])
+def test_invalid_kubernetes_sd_configs_are_refused_by_promtool(current, sd, expected):
+    config = copy.deepcopy(CONFIG)
+    config["scrape_configs"][0]["kubernetes_sd_configs"] = [sd]
+    messages = _messages(_errors(config_tools.check_prometheus_configs(_stack(config))))
+    assert len(messages) == 1 and expected in messages[0], messages
+
+
+@pytest.mark.tools
+def test_each_config_is_checked_by_the_promtool_of_its_prometheus_version(current, seed):
+    config = copy.deepcopy(CONFIG)
+    config["scrape_configs"][1]["fallback_scrape_protocol"] = "PrometheusText0.0.4"  # Prometheus 3.0+
+    assert config_tools.check_prometheus_configs(_stack(config)) == []
+    found = config_tools.check_prometheus_configs(_stack(config, tag=SEED))
+    assert len(found) == 1 and "field fallback_scrape_protocol not found" in found[0].message, _messages(found)
+    assert "promtool %s, the pinned build" % SEED.lstrip("v") in found[0].message
+
+
+@pytest.mark.tools
+def test_an_unmounted_configmap_is_checked_by_the_version_of_its_label(current, seed):
+    rules = copy.deepcopy(RULES)
+    rules["groups"][0]["rules"][0]["expr"] = "up =="
+    found = config_tools.check_prometheus_configs([_configmap("r", {"r.yml": yaml.safe_dump(rules)}, version=SEED)])
+    assert len(found) == 1 and "promtool %s, the pinned build" % SEED.lstrip("v") in found[0].message
+
+
+@pytest.mark.tools
+def test_a_promtool_on_path_of_another_version_is_used_and_reported(seed, monkeypatch, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    os.symlink(seed, bin_dir / "promtool")
+    monkeypatch.setenv("VMSTATION_TOOLS_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("PATH", str(bin_dir))
+    found = config_tools.check_prometheus_configs(_stack())
+    assert [(v.severity, v.name) for v in found] == [(WARNING, "prometheus-rules"), (WARNING, "prometheus-config")]
+    message = found[1].message
+    assert "promtool %s, on PATH at %s" % (SEED.lstrip("v"), bin_dir / "promtool") in message
+    assert "but Prometheus %s reads it" % CURRENT.lstrip("v") in message
+    assert "scripts/tools.py --only prometheus,alertmanager" in found[1].fix
+
+
+@pytest.mark.tools
+def test_a_token_file_the_pod_does_not_mount_is_an_error(current):
     found = _errors(config_tools.check_prometheus_configs(_stack(automount=False)))
     assert found and all(v.name == "prometheus-config" for v in found)
-    assert any(SA + "/token" in v.message for v in found), [v.message for v in found]
+    assert any(SA + "/token" in v.message for v in found), _messages(found)
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_keys_newer_than_promtool_are_a_warning_and_typos_an_error():
+def test_a_typo_in_a_key_is_an_error(current):
     config = copy.deepcopy(CONFIG)
-    config["scrape_configs"][1]["keep_dropped_targets"] = 10
-    found = config_tools.check_prometheus_configs(_stack(config))
-    assert [(v.severity, "keep_dropped_targets" in v.message) for v in found] == [(WARNING, True)]
     config["scrape_configs"][1]["sample_limt"] = 10
     found = _errors(config_tools.check_prometheus_configs(_stack(config)))
     assert len(found) == 1 and "field sample_limt not found" in found[0].message
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_rule_files_outside_the_rule_files_patterns_and_empty_patterns_are_warnings():
+def test_rule_files_outside_the_rule_files_patterns_and_empty_patterns_are_warnings(current):
     config = copy.deepcopy(CONFIG)
     config["rule_files"] = ["/etc/prometheus/other/*.yml"]
     found = config_tools.check_prometheus_configs(_stack(config))
@@ -253,11 +272,11 @@ def test_rule_files_outside_the_rule_files_patterns_and_empty_patterns_are_warni
     assert any("no rule_files pattern" in v.message for v in found)
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_rules_of_another_program_are_left_alone_and_unmounted_rules_are_checked():
+def test_rules_of_another_program_are_left_alone_and_unmounted_rules_are_checked(current):
     loki_rules = _configmap("loki-rules", {"rules.yml": "groups:\n- name: logs\n  rules:\n  - alert: A\n"
-                                                        "    expr: sum(rate({app=\"x\"} |= \"error\" [5m])) > 0\n"})
+                                                        "    expr: sum(rate({app=\"x\"} |= \"error\" [5m])) > 0\n"},
+                            version=CURRENT)
     loki = _statefulset()
     loki["metadata"]["name"] = "loki"
     loki["spec"]["template"]["spec"]["volumes"] = [{"name": "rules", "configMap": {"name": "loki-rules"}}]
@@ -268,9 +287,8 @@ def test_rules_of_another_program_are_left_alone_and_unmounted_rules_are_checked
     assert len(found) == 1 and found[0].name == "loki-rules"
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_validate_objects_runs_the_config_checks_unless_told_not_to():
+def test_validate_objects_runs_the_config_checks_unless_told_not_to(current):
     config = copy.deepcopy(CONFIG)
     config["global"]["scrape_interval"] = "often"
     objects = _stack(config)
@@ -280,16 +298,19 @@ def test_validate_objects_runs_the_config_checks_unless_told_not_to():
     assert [v for v in skipped if v.rule == "PROMTOOL"] == []
 
 
-@needs_promtool
 @pytest.mark.tools
-def test_the_layout_is_that_of_the_container_whose_config_file_flag_names_the_config():
+def test_the_layout_and_version_are_those_of_the_prometheus_container_not_of_a_sidecar(current):
     objects = _stack()
     pod = objects[2]["spec"]["template"]["spec"]
     pod["containers"][0]["args"] = ["--config.file=/etc/prometheus/config/prometheus.yml"]
-    # A sidecar listed first that mounts only the config: its view has no rule files.
-    pod["containers"].insert(0, {"name": "reloader", "image": "r:v1", "volumeMounts": [
-        {"name": "config", "mountPath": "/etc/prometheus/config"}]})
+    # A sidecar listed first that mounts only the config: its view has no rule files, its tag is no Prometheus.
+    pod["containers"].insert(0, {"name": "reloader", "image": "quay.io/prometheus-operator/prometheus-config-reloader:"
+                                 "v0.80.0", "volumeMounts": [{"name": "config", "mountPath": "/etc/prometheus/config"}]})
     assert config_tools.check_prometheus_configs(objects) == []
     del pod["containers"][1]["args"]
+    assert config_tools.check_prometheus_configs(objects) == [], "the Prometheus image is recognised without flags"
+    # Neither flag nor image tells which container is Prometheus: the first one's view is checked (with
+    # the ConfigMap's version label), and it has no rule files.
+    pod["containers"][1]["image"] = "registry.example/custom-build:" + CURRENT
     found = config_tools.check_prometheus_configs(objects)
     assert [v.severity for v in found] == [WARNING] and "matches no file" in found[0].message

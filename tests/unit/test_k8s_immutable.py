@@ -1,4 +1,4 @@
-"""Immutable-field detection (module_utils/k8s_immutable.py)."""
+"""Immutable-field detection (module_utils/apply/immutable.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import copy
 
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_cluster import ApiError
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_immutable import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.api import ApiError
+from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.immutable import (
     can_recreate,
     hint,
     immutable_changes,
-    parse_quantity,
     refusal_causes,
 )
 
@@ -109,13 +108,6 @@ def test_claims_bindings_priority_classes_and_immutable_config_maps():
     config = {"kind": "ConfigMap", "immutable": True, "data": {"a": "1"}}
     assert paths(immutable_changes(config, {"kind": "ConfigMap", "data": {"a": "2"}})) == ["data"]
     assert immutable_changes(dict(config, immutable=False), {"kind": "ConfigMap", "data": {"a": "2"}}) == []
-
-
-def test_quantities():
-    assert parse_quantity("1Gi") == parse_quantity("1024Mi") == 2 ** 30
-    assert parse_quantity("500m") * 2 == parse_quantity("1")
-    assert parse_quantity("1e3") == parse_quantity("1k")
-    assert parse_quantity("fast") == "fast"
 
 
 def test_refusals_are_read_from_the_servers_answer():

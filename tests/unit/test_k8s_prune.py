@@ -1,17 +1,17 @@
-"""Ownership and prune selection (module_utils/k8s_prune.py)."""
+"""Ownership and prune selection (module_utils/apply/prune.py)."""
 
 from __future__ import annotations
 
-from k8s_fake import INSTANCE_NAME, owned
+from k8s_objects import INSTANCE_NAME, owned
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.k8s_prune import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.prune import (
     foreign_objects,
     is_owned,
     missing_owner_labels,
     owner_selector,
     select_prune,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.manifest_tree import object_id
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.objects import object_id
 
 
 def index(*objects):

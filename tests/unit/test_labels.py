@@ -4,7 +4,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.vmstation.monitoring.plugins.filter.labels import FilterModule
-from ansible_collections.vmstation.monitoring.plugins.module_utils import labels
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common import labels
 
 FILTERS = FilterModule().filters()
 

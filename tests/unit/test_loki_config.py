@@ -7,8 +7,8 @@ import copy
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils import loki_config
-from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import ERROR, WARNING
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import loki as loki_config
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import ERROR, WARNING
 
 BASE = {
     "auth_enabled": False,
@@ -89,10 +89,11 @@ def test_options_removed_in_loki_3_are_errors_there_and_fine_in_2_9(key):
     "common.scratch_path",
 ])
 def test_loki_3_options_are_unknown_to_2_9(key):
-    findings = loki_config.check_config(with_key(good("2.9"), key, "x"), "2.9.4")
+    value = {"limits_config.discover_service_name": ["service"], "ingester.wal.disk_full_threshold": 0.9}.get(key, "x")
+    findings = loki_config.check_config(with_key(good("2.9"), key, value), "2.9.4")
     top = key.split(".")[0] if key.startswith("pattern_ingester") else key
     assert top in paths(findings), findings
-    assert top not in paths(loki_config.check_config(with_key(good("3"), key, "x"), "3.7.8"))
+    assert top not in paths(loki_config.check_config(with_key(good("3"), key, value), "3.7.8"))
 
 
 def test_index_path_prefix_of_a_period_is_loki_3_only():
@@ -115,21 +116,32 @@ def test_misspelled_keys_are_errors_in_strict_blocks(version, key):
     else:
         with_key(config, key, 1)
     findings = loki_config.check_config(config, version)
-    if version.startswith("3") and key == "typo_block":
-        # Loki 3 keeps adding experimental top-level blocks: unknown ones are warnings.
-        assert key in paths(findings, WARNING)
-    else:
-        assert key in paths(findings), findings
+    assert key in paths(findings), findings
 
 
-def test_unknown_keys_in_lenient_loki_3_blocks_are_warnings_and_2_9_keys_are_noted():
+def test_every_loki_3_block_is_checked_whole_and_2_9_keys_are_named_as_such():
+    # The Loki 3 key tree (loki_keys_3.py) is the pinned release's own: no block is checked leniently.
     config = with_key(good("3"), "frontend.not_an_option", 1)
     with_key(config, "limits_config.ruler_evaluation_delay_duration", "0s")
+    with_key(config, "common.ring.kvstore.not_an_option", 1)
     findings = loki_config.check_config(config, "3.7.8")
-    assert "frontend.not_an_option" in paths(findings, WARNING)
+    assert {"frontend.not_an_option", "common.ring.kvstore.not_an_option",
+            "limits_config.ruler_evaluation_delay_duration"} <= set(paths(findings))
     noted = [f for f in findings if f.path == "limits_config.ruler_evaluation_delay_duration"]
-    assert noted and noted[0].severity == WARNING and "2.9" in noted[0].message
-    assert errors(findings) == []
+    assert "Loki 2.9 option" in noted[0].message and "no longer has" in noted[0].message
+
+
+@pytest.mark.parametrize(("key", "value"), [("common.replication_factor", "three"), ("common.instance_addr", ["a"]),
+                                            ("common.ring.kvstore", "inmemory"), ("analytics.usage_stats_url", {}),
+                                            ("server.http_tls_config.cert_file", [1])])
+def test_loki_3_values_of_the_wrong_kind_are_errors(key, value):
+    assert key in paths(loki_config.check_config(with_key(good("3"), key, value), "3.7.8"))
+
+
+def test_a_schema_period_must_start_on_a_day_of_the_calendar():
+    config = good("3")
+    config["schema_config"]["configs"][0]["from"] = "2024-13-45"
+    assert "schema_config.configs[0].from" in paths(loki_config.check_config(config, "3.7.8"))
 
 
 def test_loki_3_needs_a_delete_request_store_when_retention_is_on():
@@ -193,6 +205,10 @@ def test_object_storage_block_satisfies_an_s3_period():
     ("limits_config.max_query_series", "500"),
     ("limits_config.per_stream_rate_limit", "fast"),
     ("compactor.retention_enabled", "true"),
+    ("server.log_level", "loud"),
+    ("server.log_format", "text"),
+    ("ruler.rule_path", ["a", "list"]),
+    ("storage_config.tsdb_shipper.active_index_directory", {"a": "mapping"}),
 ])
 def test_types_of_the_options_the_stack_sets(key, value):
     assert key in paths(loki_config.check_config(with_key(good("3"), key, value), "3.7.8"))

@@ -5,7 +5,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils import manifest_tree as mt
+from ansible_collections.vmstation.monitoring.plugins.module_utils.export import kustomize as mt
 
 
 def cm(name, namespace="monitoring", data=None):

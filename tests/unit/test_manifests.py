@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.manifests import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.manifests import (
     ManifestError,
     expand_lists,
     load_path,

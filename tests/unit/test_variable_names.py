@@ -6,7 +6,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.vmstation.monitoring.plugins.filter.variable_typos import FilterModule
-from ansible_collections.vmstation.monitoring.plugins.module_utils.variable_names import likely_typos, role_variables
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.variable_names import likely_typos, role_variables
 
 ROLES = Path(__file__).resolve().parents[2] / "roles"
 typos = FilterModule().filters()["variable_typos"]

@@ -11,9 +11,9 @@ import json
 
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import selector_labels, standard_labels
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.engine import check_objects
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.model import PolicyOptions
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import selector_labels, standard_labels
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import check_objects
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.model import PolicyOptions
 
 INSTANCE = "test"
 APPS = "apps"

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.engine import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import (
     PolicyError,
     check_objects,
     rule_catalog,
     select_rules,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.registry import RULES, SCHEMA
-from ansible_collections.vmstation.monitoring.plugins.module_utils.validate import validate_objects
-from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import format_report
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.registry import RULES, SCHEMA
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import validate_objects
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import format_report
 
 from policy_fixtures import find, run, stack
 
@@ -98,8 +98,8 @@ MALFORMED = [
     {"kind": "Pod", "metadata": {"name": "p", "labels": {"app.kubernetes.io/name": "prometheus"}},
      "spec": {"containers": [{"name": "prometheus"}]}},
     {"kind": "CronJob", "metadata": {"name": "c"}, "spec": {"jobTemplate": None}},
-    {"kind": "NetworkPolicy", "metadata": {"name": "n"}, "spec": {"podSelector": None, "policyTypes": "x",
-                                                                   "ingress": [None, {"from": "x"}]}},
+    {"kind": "NetworkPolicy", "metadata": {"name": "n"},
+     "spec": {"podSelector": None, "policyTypes": "x", "ingress": [None, {"from": "x"}]}},
     {"kind": "Service", "metadata": {"name": "s"}, "spec": {"type": "NodePort", "selector": ["x"]}},
     {"kind": "PodDisruptionBudget", "metadata": {"name": "d"}, "spec": {"selector": {"matchExpressions": [None]}}},
     {"kind": "ConfigMap", "metadata": {"name": "m"}, "data": {
@@ -142,7 +142,7 @@ def test_findings_carry_the_source_of_their_object():
     find(objects, "Service", "web")["spec"]["type"] = "NodePort"
     sources = ["f.yaml:%d" % (i + 1) for i in range(len(objects))]
     index = objects.index(find(objects, "Service", "web"))
-    found = [v for v in validate_objects(objects, "1.28", config_tools=False, rules=["K018"], sources=sources)]
+    found = list(validate_objects(objects, "1.28", config_tools=False, rules=["K018"], sources=sources))
     assert [v.source for v in found] == [sources[index]]
     assert found[0].format().startswith(sources[index] + ": [K018 error]")
 

@@ -75,7 +75,7 @@ def _module(tmp_path, args, check_mode=False):
     path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
     env = dict(os.environ, PYTHONPATH=str(ROOT / "collections"))
     proc = subprocess.run([sys.executable, str(MODULE), str(path)], capture_output=True, text=True, env=env,
-                          timeout=120)
+                          timeout=120, check=False)
     return proc.returncode, json.loads(proc.stdout)
 
 

@@ -9,9 +9,9 @@ import json
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.labels import VERSION
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.registry import RULES
-from ansible_collections.vmstation.monitoring.plugins.module_utils.violations import WARNING
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import VERSION
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.registry import RULES
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import WARNING
 
 from policy_fixtures import (
     AGENTS,
@@ -556,7 +556,7 @@ def test_an_external_prometheus_with_the_admin_api_cannot_be_waived():
     waiver = {"waivers.vmstation.io/K018": "inventory sets prometheus_service_type: NodePort"}
     objects.append({"apiVersion": "v1", "kind": "Service",
                     "metadata": meta("prometheus", APPS, app="prometheus", annotations=waiver),
-        "spec": {"type": "NodePort", "selector": selector("prometheus"), "ports": [{"port": 9090}]}})
+                    "spec": {"type": "NodePort", "selector": selector("prometheus"), "ports": [{"port": 9090}]}})
     k018 = [v for v in run(objects, ["K018"]) if v.name == "prometheus"]
     assert sorted((v.waived, v.blocking) for v in k018) == [(False, True), (True, False)]
 
@@ -596,4 +596,3 @@ def test_a_broken_yaml_config_is_a_config_warning_not_a_crash():
     find(objects, "ConfigMap", "loki")["data"]["loki.yaml"] = "limits_config: [unclosed\n"
     config_findings = [v for v in run(objects) if v.rule == "CONFIG"]
     assert [(v.name, v.path, v.severity) for v in config_findings] == [("loki", 'data["loki.yaml"]', WARNING)]
-

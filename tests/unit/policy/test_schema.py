@@ -8,7 +8,7 @@ import copy
 import kubernetes_validate
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.schema import (
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.schema import (
     SchemaSetupError,
     SchemaValidator,
     supported_versions,
@@ -22,7 +22,7 @@ def test_schemas_are_read_once_per_kind_not_per_object():
     objects = stack()
     web, service = find(objects, "Deployment", "web"), find(objects, "Service", "web")
     validator = SchemaValidator("1.28")
-    for _ in range(50):
+    for _round in range(50):
         assert validator.validate(copy.deepcopy(web)) == []
         assert validator.validate(copy.deepcopy(service)) == []
     assert validator.schemas_loaded == 3  # the shared definitions, Deployment, Service

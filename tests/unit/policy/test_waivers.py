@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.policy.waivers import PREFIX, parse
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.waivers import PREFIX, parse
 
 from policy_fixtures import find, run, stack
 

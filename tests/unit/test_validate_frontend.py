@@ -1,0 +1,60 @@
+"""One validation front end (module_utils/validate/frontend.py) behind the module, its action plugin, the CLI
+and the policy_violations filter: the same objects give the same findings through every door."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import yaml
+
+from ansible_collections.vmstation.monitoring.plugins.filter.policy_violations import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import selector_labels, standard_labels
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.cli import main
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import (
+    TASK_ARGUMENT_SPEC,
+    run_task,
+)
+
+POLICY_VIOLATIONS = FilterModule().filters()["policy_violations"]
+
+
+def _params(**extra):
+    params = {name: spec.get("default") for name, spec in TASK_ARGUMENT_SPEC.items()}
+    params.update(extra)
+    return params
+
+
+def _objects():
+    service = {"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": "web", "namespace": "apps", "labels": standard_labels("web", "t", "server", "1")},
+               "spec": {"type": "NodePort", "selector": selector_labels("web", "t"), "ports": [{"port": 80}]}}
+    return [service, {"apiVersion": "v1", "kind": "List", "items": [dict(service, metadata=dict(
+        service["metadata"], name="api"))]}]
+
+
+def _key(finding):
+    return finding["rule"], finding["object"], finding["path"]
+
+
+def test_the_task_the_cli_and_the_filter_find_the_same(tmp_path):
+    result, failure = run_task(_params(resources=_objects(), config_tools=False))
+    assert failure and "blocking violation(s); nothing was written or applied" in failure
+    assert result["objects"] == 2 and result["blocking"] == len([v for v in result["violations"]
+                                                                  if v["severity"] == "error" and not v["waived"]])
+    (tmp_path / "objects.yaml").write_text(yaml.safe_dump_all(_objects()))
+    out = io.StringIO()
+    main([str(tmp_path), "--format", "json", "--no-config-tools"], out=out, err=io.StringIO())
+    from_cli = json.loads(out.getvalue())
+    assert sorted(map(_key, from_cli["violations"])) == sorted(map(_key, result["violations"]))
+    assert {v["source"] for v in from_cli["violations"]} >= {"%s:1" % (tmp_path / "objects.yaml")}
+    from_filter = POLICY_VIOLATIONS(_objects())
+    policy_only = [v for v in result["violations"] if v["rule"] != "SCHEMA"]
+    assert sorted(map(_key, from_filter)) == sorted(map(_key, policy_only)) and "K018" in {v["rule"] for v in from_filter}
+
+
+def test_unreadable_files_are_reported_and_nothing_is_validated(tmp_path):
+    (tmp_path / "broken.yaml").write_text("kind: Service\nmetadata: [\n")
+    result, failure = run_task(_params(path=str(tmp_path)))
+    assert failure.startswith("Cannot read the manifests in %s:" % tmp_path) and "broken.yaml:" in failure
+    assert result["violations"] == [] and result["errors"] and result["changed"] is False
