@@ -32,8 +32,8 @@ def spec(**extra):
     return base
 
 
-def render(value, version="13.2.3", components=None, datasources=DATASOURCES):
-    return render_dashboard(value, datasources, version, components, "test.yml")
+def render(value, version="13.2.3", components=None, datasources=None):
+    return render_dashboard(value, DATASOURCES if datasources is None else datasources, version, components, "test.yml")
 
 
 def exported():
@@ -50,8 +50,8 @@ def exported():
         "panels": [
             {"id": 1, "type": "timeseries", "title": "CPU", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
              "datasource": {"type": "prometheus", "uid": "${DS_PROMETHEUS}"},
-             "targets": [{"expr": 'up{job="${VAR_JOB}"}', "datasource": {"type": "prometheus",
-                                                                          "uid": "${DS_PROMETHEUS}"}},
+             "targets": [{"expr": 'up{job="${VAR_JOB}"}',
+                          "datasource": {"type": "prometheus", "uid": "${DS_PROMETHEUS}"}},
                          {"expr": "up", "refId": "A"}]},
             {"id": 2, "type": "graph", "title": "Old", "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8},
              "datasource": "${DS_PROMETHEUS}", "targets": [{"expr": "up", "refId": "A"}]},

@@ -73,7 +73,7 @@ def test_small_panels_fill_the_space_beside_a_tall_one():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_no_layout_ever_overlaps(seed):
-    sizes = [(w, h) for w, h in itertools.product((3, 4, 6, 8, 12, 24), (2, 4, 7))]
+    sizes = list(itertools.product((3, 4, 6, 8, 12, 24), (2, 4, 7)))
     panels = [{"title": "p%d" % i, "size": list(sizes[(i * (seed + 7)) % len(sizes)]), "queries": ["up"]}
               for i in range(25)]
     board = render(spec(rows=[{"title": "r1", "panels": panels[:12]}, {"title": "r2", "panels": panels[12:]}]))
@@ -140,8 +140,8 @@ def test_datasources_are_referenced_by_uid_or_through_the_datasource_variable():
 
 
 def test_logs_panels_default_to_loki():
-    value = spec(variables=["logs_datasource"], rows=[], panels=[{"title": "Logs", "type": "logs",
-                                                                   "queries": ['{namespace="x"}']}])
+    logs = {"title": "Logs", "type": "logs", "queries": ['{namespace="x"}']}
+    value = spec(variables=["logs_datasource"], rows=[], panels=[logs])
     panel = render(value)["panels"][0]
     assert panel["datasource"] == {"type": "loki", "uid": "${logs_datasource}"}
     assert panel["targets"][0]["queryType"] == "range"
@@ -253,7 +253,7 @@ def test_import_rewrites_datasource_inputs_to_provisioned_uids():
 def test_import_takes_uid_and_input_overrides():
     extra = DATASOURCES + [{"name": "Thanos", "type": "prometheus", "uid": "thanos"}]
     board = import_dashboard(exported(), extra, "13.2.3", uid="node-full",
-                               inputs={"DS_PROMETHEUS": "thanos", "VAR_JOB": "my-nodes"})
+                             inputs={"DS_PROMETHEUS": "thanos", "VAR_JOB": "my-nodes"})
     assert board["uid"] == "node-full"
     assert board["panels"][0]["datasource"]["uid"] == "thanos"
     assert board["panels"][0]["targets"][0]["expr"] == 'up{job="my-nodes"}'

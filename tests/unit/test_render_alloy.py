@@ -82,8 +82,9 @@ def test_extra_files_and_journal():
 
 
 def test_tenant_external_loki_and_external_labels():
-    write = components(build_config(spec(loki_tenant="team-a", loki_url="https://logs.example.org/loki/api/v1/push",
-                                          extra_labels={"cluster": "c1", "region": "eu"})))[("loki.write", "default")]
+    tenant = spec(loki_tenant="team-a", loki_url="https://logs.example.org/loki/api/v1/push",
+                  extra_labels={"cluster": "c1", "region": "eu"})
+    write = components(build_config(tenant))[("loki.write", "default")]
     endpoint = write.blocks("endpoint")[0]
     assert value(endpoint, "url") == "https://logs.example.org/loki/api/v1/push"
     assert value(endpoint, "tenant_id") == "team-a"

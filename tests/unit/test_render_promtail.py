@@ -58,8 +58,9 @@ def test_drop_rules_with_and_without_selectors():
     assert stages[1:4] == [
         {"match": {"selector": '{namespace="kube-system"}', "action": "drop", "drop_counter_reason": "drop_rule_1"}},
         {"drop": {"expression": "GET /healthz", "drop_counter_reason": "health_checks"}},
-        {"match": {"selector": '{app="api"}', "stages": [{"drop": {"expression": "level=debug", "longer_than": "64KB",
-                                                                     "drop_counter_reason": "drop_rule_3"}}]}},
+        {"match": {"selector": '{app="api"}',
+                   "stages": [{"drop": {"expression": "level=debug", "longer_than": "64KB",
+                                        "drop_counter_reason": "drop_rule_3"}}]}},
     ]
 
 

@@ -40,8 +40,8 @@ def _key(finding):
 def test_the_task_the_cli_and_the_filter_find_the_same(tmp_path):
     result, failure = run_task(_params(resources=_objects(), config_tools=False))
     assert failure and "blocking violation(s); nothing was written or applied" in failure
-    assert result["objects"] == 2 and result["blocking"] == len([v for v in result["violations"]
-                                                                  if v["severity"] == "error" and not v["waived"]])
+    blocking = [v for v in result["violations"] if v["severity"] == "error" and not v["waived"]]
+    assert result["objects"] == 2 and result["blocking"] == len(blocking)
     (tmp_path / "objects.yaml").write_text(yaml.safe_dump_all(_objects()))
     out = io.StringIO()
     main([str(tmp_path), "--format", "json", "--no-config-tools"], out=out, err=io.StringIO())

@@ -25,8 +25,6 @@ def configmap_name(prefix, uid) -> str:
     return ("%s-%s" % (prefix, base))[:253].rstrip("-")
 
 
-
-
 def bundle_dashboards(entries, datasources, grafana_version, components=None, configmap_prefix="grafana-dashboard",
                       default_folder=""):
     """Render every dashboard entry of a Grafana and lay them out as ConfigMap files.
@@ -51,8 +49,8 @@ def bundle_dashboards(entries, datasources, grafana_version, components=None, co
         where = "%s%s" % (where, " (%s)" % name if name else "")
         extra = sorted(set(entry) - BUNDLE_ENTRY_KEYS)
         if extra:
-            problems.append("%s: unknown key(s) %s; allowed: %s" % (where, ", ".join(extra),
-                                                                   ", ".join(sorted(BUNDLE_ENTRY_KEYS))))
+            problems.append("%s: unknown key(s) %s; allowed: %s"
+                            % (where, ", ".join(extra), ", ".join(sorted(BUNDLE_ENTRY_KEYS))))
         if ("spec" in entry) == ("json" in entry):
             problems.append("%s needs exactly one of spec (a dashboard spec) or json (an exported dashboard)" % where)
             continue

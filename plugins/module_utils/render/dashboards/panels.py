@@ -101,8 +101,9 @@ def _thresholds(state, value, where):
     for index, step in enumerate(value):
         if isinstance(step, (int, float)) and not isinstance(step, bool):
             step = {"value": step}
-        if not isinstance(step, dict) or ("value" in step and step["value"] is not None
-                                           and not isinstance(step["value"], (int, float))):
+        bad_value = isinstance(step, dict) and step.get("value") is not None \
+            and not isinstance(step["value"], (int, float))
+        if not isinstance(step, dict) or bad_value:
             state.error(where, "threshold #%d %r must be a number or {value: <number>, color: <color>}"
                         % (index + 1, step))
             continue

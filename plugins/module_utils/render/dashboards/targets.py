@@ -17,8 +17,8 @@ def render_targets(state, panel, kind, ref, where):
     targets = []
     used = set()
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    default_instant = bool(panel.get("instant", kind in ("table", "stat", "gauge", "bargauge")
-                                    and panel.get("graph_mode", "none") == "none"))
+    instant_kind = kind in ("table", "stat", "gauge", "bargauge") and panel.get("graph_mode", "none") == "none"
+    default_instant = bool(panel.get("instant", instant_kind))
     for index, query in enumerate(queries):
         query_where = "%s, query #%d" % (where, index + 1)
         if isinstance(query, str):
