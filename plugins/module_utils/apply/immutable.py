@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import re
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.dicts import dotted
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import parse_quantity
 
 # kind -> fields an update may never change. StatefulSet: everything in spec but replicas, ordinals,
@@ -91,15 +92,6 @@ def _short(value, limit=120):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def get_path(obj, path):
-    current = obj
-    for part in path.split("."):
-        if not isinstance(current, dict) or part not in current:
-            return None
-        current = current[part]
-    return current
-
-
 def _claim_template(template):
     """A volumeClaimTemplate as the server keeps it: labels, annotations, spec with defaults, no status."""
     meta = template.get("metadata") or {}
@@ -170,12 +162,12 @@ def immutable_changes(live, desired):
             if (live.get(path) or {}) != (desired.get(path) or {}):
                 found.append(ImmutableChange(path, "(immutable: true)", "other content"))
     for path in IMMUTABLE_FIELDS.get(kind, ()):
-        want = get_path(desired, path)
+        want = dotted(desired, path)
         if want is None:
             want = SERVER_DEFAULTS.get((kind, path))
         if want is None:
             continue
-        have = get_path(live, path)
+        have = dotted(live, path)
         if have is None:
             have = SERVER_DEFAULTS.get((kind, path))
         if path == "spec.clusterIP" and (have is None or want in ("", None)):

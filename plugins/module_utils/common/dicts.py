@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
 # Apache License 2.0
-"""Dict algebra shared by the config builders."""
+"""Dict algebra shared by the config builders and checkers."""
 
 from __future__ import annotations
 
@@ -21,3 +21,13 @@ def merge(base, *overrides):
             else:
                 result[key] = copy.deepcopy(value)
     return result
+
+
+def dotted(tree, path, default=None):
+    """The value at ``path`` ("a.b.c") of nested mappings, or ``default`` where any part is missing."""
+    node = tree
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node

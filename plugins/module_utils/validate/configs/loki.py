@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.dicts import dotted
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.pyyaml import yaml
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import loki_keys_3
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.manifests import safe_load as load_yaml
@@ -420,15 +421,6 @@ def _unknown(where, generic, version):
                    "or remove it")
 
 
-def _get(config, dotted, default=None):
-    node = config
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return default
-        node = node[part]
-    return node
-
-
 def _is_date(text):
     """YYYY-MM-DD and a day of the calendar (Loki parses the period start as a date)."""
     if not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text):
@@ -441,7 +433,7 @@ def _is_date(text):
 
 
 def _check_schema_periods(config, version, findings):
-    periods = _get(config, "schema_config.configs")
+    periods = dotted(config, "schema_config.configs")
     if not isinstance(periods, list) or not periods:
         findings.append(Finding("schema_config.configs", "has no schema period; Loki cannot store anything",
                                 "add a period: from (YYYY-MM-DD), store tsdb, object_store, schema and "
@@ -481,17 +473,17 @@ def _check_schema_periods(config, version, findings):
                                     % ("aws" if object_store in ("aws", "s3") else object_store,
                                        "s3" if object_store in ("aws", "s3") else object_store)))
         if store in ("tsdb", "boltdb-shipper"):
-            period_length = _get(period, "index.period")
+            period_length = dotted(period, "index.period")
             if str(period_length) not in ("24h", "1d"):
                 findings.append(Finding(where + ".index.period", "is %r; %s needs a 24h index period" % (
                     period_length, store), "set index.period: 24h"))
-        if store == "tsdb" and not (_get(config, "storage_config.tsdb_shipper.active_index_directory")
-                                    or _get(config, "common.path_prefix")):
+        if store == "tsdb" and not (dotted(config, "storage_config.tsdb_shipper.active_index_directory")
+                                    or dotted(config, "common.path_prefix")):
             findings.append(Finding("storage_config.tsdb_shipper.active_index_directory",
                                     "is not set and neither is common.path_prefix; the tsdb index has nowhere to go",
                                     "set common.path_prefix (e.g. /var/loki) or the tsdb_shipper directories"))
     last = periods[-1] if isinstance(periods[-1], dict) else {}
-    structured = _get(config, "limits_config.allow_structured_metadata", version == "3")
+    structured = dotted(config, "limits_config.allow_structured_metadata", version == "3")
     if version == "3" and structured is not False and (last.get("schema") != "v13" or last.get("store") != "tsdb"):
         findings.append(Finding("schema_config.configs[%d]" % (len(periods) - 1),
                                 "is not a tsdb v13 period while structured metadata is on (the Loki 3 default); "
@@ -502,21 +494,21 @@ def _check_schema_periods(config, version, findings):
 
 def _store_configured(config, object_store):
     if object_store in ("aws", "s3"):
-        return bool(_get(config, "storage_config.aws") or _get(config, "common.storage.s3"))
+        return bool(dotted(config, "storage_config.aws") or dotted(config, "common.storage.s3"))
     if object_store == "filesystem":
-        return bool(_get(config, "storage_config.filesystem") or _get(config, "common.storage.filesystem")
-                    or _get(config, "common.path_prefix"))
-    return bool(_get(config, "storage_config." + object_store) or _get(config, "common.storage." + object_store))
+        return bool(dotted(config, "storage_config.filesystem") or dotted(config, "common.storage.filesystem")
+                    or dotted(config, "common.path_prefix"))
+    return bool(dotted(config, "storage_config." + object_store) or dotted(config, "common.storage." + object_store))
 
 
 def _check_retention(config, version, findings):
-    if _get(config, "compactor.retention_enabled") is not True:
+    if dotted(config, "compactor.retention_enabled") is not True:
         return
-    if version == "3" and not _get(config, "compactor.delete_request_store"):
+    if version == "3" and not dotted(config, "compactor.delete_request_store"):
         findings.append(Finding("compactor.delete_request_store",
                                 "is not set while retention is enabled; Loki 3 refuses to start",
                                 "set it to the object store of the schema period, e.g. filesystem or s3"))
-    stores = _get(config, "compactor.shared_store") or _get(config, "compactor.delete_request_store")
+    stores = dotted(config, "compactor.shared_store") or dotted(config, "compactor.delete_request_store")
     if version == "2.9" and not stores:
         findings.append(Finding("compactor.shared_store",
                                 "and compactor.delete_request_store are not set while retention is enabled",

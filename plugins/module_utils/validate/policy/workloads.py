@@ -119,16 +119,21 @@ def k003_non_root(ctx):
 
 # --- K004 - K008: container security context -----------------------------------------------------
 
+def _security_field(ctx, field, bad, message):
+    """A finding for every container whose securityContext.<field> is ``bad``; ``message`` % container name."""
+    for wl in ctx.workloads:
+        for c in wl.containers():
+            if bad(c.security.get(field)):
+                yield Finding(wl.obj, c.at("securityContext", field), message % c.name)
+
+
 @rule("K004", "Root filesystems are read-only",
       why="A writable root filesystem lets a compromised process replace binaries and hides state outside volumes.",
       fix="Set securityContext.readOnlyRootFilesystem: true on every container; mount an emptyDir or a PVC where the "
           "program writes (data, /tmp).")
 def k004_read_only_root(ctx):
-    for wl in ctx.workloads:
-        for c in wl.containers():
-            if c.security.get("readOnlyRootFilesystem") is not True:
-                yield Finding(wl.obj, c.at("securityContext", "readOnlyRootFilesystem"),
-                              "container %r does not set readOnlyRootFilesystem: true" % c.name)
+    return _security_field(ctx, "readOnlyRootFilesystem", lambda value: value is not True,
+                           "container %r does not set readOnlyRootFilesystem: true")
 
 
 @rule("K005", "All capabilities are dropped",
@@ -154,11 +159,8 @@ def k005_capabilities(ctx):
       why="With allowPrivilegeEscalation a process can gain more privileges than its parent (setuid binaries).",
       fix="Set securityContext.allowPrivilegeEscalation: false on every container.")
 def k006_no_privilege_escalation(ctx):
-    for wl in ctx.workloads:
-        for c in wl.containers():
-            if c.security.get("allowPrivilegeEscalation") is not False:
-                yield Finding(wl.obj, c.at("securityContext", "allowPrivilegeEscalation"),
-                              "container %r does not set allowPrivilegeEscalation: false" % c.name)
+    return _security_field(ctx, "allowPrivilegeEscalation", lambda value: value is not False,
+                           "container %r does not set allowPrivilegeEscalation: false")
 
 
 @rule("K007", "No privileged containers",
@@ -166,10 +168,7 @@ def k006_no_privilege_escalation(ctx):
       fix="Remove securityContext.privileged (or set it to false); if a host-level agent truly needs it, waive K007 "
           "on the object with the reason.")
 def k007_not_privileged(ctx):
-    for wl in ctx.workloads:
-        for c in wl.containers():
-            if c.security.get("privileged") is True:
-                yield Finding(wl.obj, c.at("securityContext", "privileged"), "container %r is privileged" % c.name)
+    return _security_field(ctx, "privileged", lambda value: value is True, "container %r is privileged")
 
 
 SECCOMP_OK = ("RuntimeDefault", "Localhost")
