@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pprint
 import re
 import subprocess
 import sys
@@ -154,11 +153,117 @@ def render(reference, version, loki):
 
 
 def module_text(version, keys):
-    """The module's text: the header, then ``KEYS =`` and the tree, each line aligned under the one above
-    (pycodestyle's visual indent), at most 118 characters wide."""
-    assignment = "KEYS = "
-    tree_text = pprint.pformat(keys, indent=1, width=118 - len(assignment), sort_dicts=True)
-    return HEADER % (version, version) + "\n" + assignment + tree_text.replace("\n", "\n" + " " * len(assignment)) + "\n"
+    """The module's text: the header, the blocks Loki's config repeats, each written once as a constant
+    named after its key (Loki shares blocks such as a gRPC client or an S3 client among many components),
+    then ``KEYS =`` and the tree. A block that is another but for a few options is written as that one
+    with the difference (``_but``). Hanging indents, at most 118 characters wide."""
+    blocks, first_key, uses = {}, {}, {}
+
+    def collect(node, key):
+        if isinstance(node, dict):
+            ident = _ident(node)
+            blocks.setdefault(ident, node)
+            first_key.setdefault(ident, key)
+            uses[ident] = uses.get(ident, 0) + 1
+            for child_key, child in sorted(node.items()):
+                collect(child, child_key)
+
+    collect(keys, "keys")
+    bases = {ident: _base(node, blocks) for ident, node in blocks.items()}
+    named = {ident for ident, n in uses.items() if n > 1 and _leaves(ident) >= _SHARED_LEAVES}
+    named |= {base for base in bases.values() if base is not None}
+    named.discard(_ident(keys))
+    names, order = {}, []
+
+    def emit(node):
+        """Name and order the shared blocks: each one after those it is written with."""
+        ident = _ident(node)
+        for child in (node[key] for key in sorted(node)):
+            if isinstance(child, dict):
+                emit(child)
+        if bases[ident] is not None:
+            emit(blocks[bases[ident]])
+        if ident in named and ident not in names:
+            name, suffix = first_key[ident].upper(), 2
+            while name in names.values():
+                name, suffix = "%s_%d" % (first_key[ident].upper(), suffix), suffix + 1
+            names[ident] = name
+            order.append((name, node))
+
+    emit(keys)
+    parts = [_HELPER] if any(base is not None for base in bases.values()) else []
+    parts += ["%s = %s\n" % (name, _printed(node, names, bases, blocks, len(name) + 3, node))
+              for name, node in order]
+    parts.append("KEYS = %s\n" % _printed(keys, names, bases, blocks, 7, keys))
+    return HEADER % (version, version) + "\n\n" + "\n\n".join(parts)
+
+
+# A block is written once and named when it stands more than once and has at least this many options, or
+# when another block is written as it plus a difference of at most half as many options as they share.
+_SHARED_LEAVES = 3
+_BASE_MIN_SHARED = 6
+_WIDTH = 118
+_HELPER = '''def _but(block, drop=(), add=None):
+    """``block`` without the options ``drop``, with those of ``add``: the generated tree writes a block
+    that is another but for a few options this way."""
+    result = {key: value for key, value in block.items() if key not in drop}
+    result.update(add or {})
+    return result
+'''
+
+
+def _ident(node):
+    """A hashable fingerprint of a key tree (equal trees, equal fingerprints)."""
+    if isinstance(node, dict):
+        return tuple((key, _ident(value)) for key, value in sorted(node.items()))
+    return node
+
+
+def _leaves(ident):
+    return sum(_leaves(value) for _key, value in ident) if isinstance(ident, tuple) else 1
+
+
+def _base(node, blocks):
+    """The block ``node`` is best written from (most options alike, difference at most half of those), or
+    None. Only a block earlier in a fixed order of blocks qualifies, so no two are written from each other."""
+    items, rank = set(_ident(node)), (len(node), repr(_ident(node)))
+    best, best_shared = None, 0
+    for ident, other in blocks.items():
+        if (len(other), repr(ident)) >= rank:
+            continue
+        shared = len(items & set(ident))
+        difference = (len(items) - shared) + (len(ident) - shared)
+        if shared >= _BASE_MIN_SHARED and 2 * difference <= shared and shared > best_shared:
+            best, best_shared = ident, shared
+    return best
+
+
+def _printed(node, names, bases, blocks, column, top, indent=0, plain=False):
+    """``node`` as Python source starting at ``column``; a named block (but ``top``) by its name, a block
+    with a base as ``_but(<base>, ...)``."""
+    if not isinstance(node, dict):
+        return repr(node)
+    ident = _ident(node)
+    if node is not top and ident in names:
+        return names[ident]
+    base = None if plain else bases[ident]
+    if base is not None:
+        drop = tuple(sorted(set(dict(base)) - set(node)))
+        add = {key: value for key, value in node.items() if (key, _ident(value)) not in set(base)}
+        head = "_but(%s" % ", ".join([names[base]] + (["drop=%r" % (drop,)] if drop else []))
+        if not add:
+            return head + ")"
+        head += ", add="
+        return head + _printed(add, names, bases, blocks, column + len(head) + 1, add, indent, plain=True) + ")"
+    items = sorted(node.items())
+    inline = ["%r: %s" % (key, _printed(value, names, bases, blocks, 0, top, indent)) for key, value in items]
+    flat = "{%s}" % ", ".join(inline)
+    if "\n" not in flat and column + len(flat) <= _WIDTH:
+        return flat
+    pad = " " * (indent + 4)
+    lines = ["%s%r: %s," % (pad, key, _printed(value, names, bases, blocks, len(pad) + len(repr(key)) + 2, top,
+                                               indent + 4)) for key, value in items]
+    return "{\n%s\n%s}" % ("\n".join(lines), " " * indent)
 
 
 def pinned_version():
