@@ -69,7 +69,8 @@ CASES = [
                        "grafana_admin_pasword", "did you mean grafana_admin_password"), ("prometheus",)),
     # --- prometheus ----------------------------------------------------------------------------------------
     Case("prometheus-latest-tag", {"prometheus_image_tags": {"current": "latest", "seed": "v2.48.0"}}, "preflight",
-         ('prometheus_image_tags.current is "latest"', "pin an explicit version tag"), ("prometheus",)),
+         ('prometheus_image_tag is "latest": it must be a pinned release', "set prometheus_image_tags.current"),
+         ("prometheus",)),
     Case("prometheus-5s-scrape-interval", {"prometheus_scrape_interval": "5s", "prometheus_scrape_timeout": "5s"},
          "preflight", ('prometheus_scrape_interval is "5s"', "must be a Prometheus duration of 15s or more"), ("prometheus",)),
     Case("prometheus-retention-unset", {"prometheus_retention_time": ""}, "preflight",

@@ -267,7 +267,9 @@ def test_the_alternative_settings_render(render):
 
 
 @pytest.mark.parametrize("extra,variable,value", [
-    ({"prometheus_image_tags": {"current": "latest", "seed": "v2.48.0"}}, "prometheus_image_tags.current", "latest"),
+    ({"prometheus_image_tags": {"current": "latest", "seed": "v2.48.0"}}, "prometheus_image_tag", "latest"),
+    ({"prometheus_image_digest": "sha256:abc"}, "prometheus_image_digest", "sha256:abc"),
+    ({"prometheus_config_reloader_image_tag": ""}, "prometheus_config_reloader_image_tag", '""'),
     ({"prometheus_scrape_interval": "5s"}, "prometheus_scrape_interval", "5s"),
     ({"prometheus_evaluation_interval": "10"}, "prometheus_evaluation_interval", "10"),
     ({"prometheus_retention_time": ""}, "prometheus_retention_time", '""'),
