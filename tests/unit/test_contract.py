@@ -25,3 +25,8 @@ def test_every_component_has_its_service_port_and_url():
 def test_what_the_contract_does_not_know_is_refused(enabled, ports):
     with pytest.raises(ContractError):
         services(enabled, "mon", "agents", "cluster.local", ports)
+
+
+def test_a_port_that_is_not_a_number_names_its_variable():
+    with pytest.raises(ContractError, match=r"^node_exporter_port is 'ninety': it must be a port number"):
+        services([], "mon", "agents", "cluster.local", {"node_exporter": "ninety"})

@@ -41,7 +41,11 @@ def services(enabled, namespace, agents_namespace, cluster_domain, ports=None):
         raise ContractError("not in the Service contract: %s" % ", ".join(unknown))
     table = {}
     for role, (app, side, port) in CONTRACT.items():
-        port = int(ports.get(role, port))
+        value = ports.get(role, port)
+        try:
+            port = int(value)
+        except (TypeError, ValueError):
+            raise ContractError("%s_port is %r: it must be a port number (1-65535)" % (role, value))
         ns = namespace if side == "stack" else agents_namespace
         table[role] = {"app": app, "namespace": ns, "service": app, "port": port, "port_name": PORT_NAME,
                        "url": "http://%s.%s.svc.%s:%d" % (app, ns, cluster_domain, port), "enabled": role in enabled}
