@@ -32,6 +32,7 @@ error per ConfigMap says how to get the matching one.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
@@ -58,7 +59,10 @@ WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
 # Finding configs, rule files and the pods that mount them
 
 
+@functools.lru_cache(maxsize=32)
 def _parse(text):
+    """The parsed file, once per text for the whole run (classifying every ConfigMap value, then checking the
+    configs, reads each again); callers must not change what it returns."""
     try:
         return load_yaml(text)
     except yaml.YAMLError:
