@@ -66,8 +66,6 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import load_request, validate_loaded
-from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import PolicyError
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 _OPTIONS = ("rules", "skip_rules", "agents_namespaces", "default_namespace", "include_waived")
@@ -83,6 +81,13 @@ def _string_list(name, value):
 
 
 def policy_violations(objects, **options):
+    # Imported here, not at the top: Ansible loads every filter file of the collection to find any one
+    # filter, in each task's worker process, and the validation front end (jsonschema, the rules) takes a
+    # quarter of a second to import.
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import (
+        load_request, validate_loaded)
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import PolicyError
+
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
         raise AnsibleFilterError("policy_violations: unknown option(s) %s; known options: %s"
