@@ -48,21 +48,21 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.render.alertmanager import (
-    DEFAULT_SECRETS_ROOT,
-    DEFAULT_TEMPLATES_DIR,
-    AlertmanagerConfigError,
-    build_config,
-)
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 
-def alertmanager_config(spec, secrets_root=DEFAULT_SECRETS_ROOT, templates_dir=DEFAULT_TEMPLATES_DIR):
+def alertmanager_config(spec, secrets_root=None, templates_dir=None):
+    # The builder is imported when the filter is called, not with this file: Ansible imports every filter file
+    # of the collection, from source, in the worker process of each task that uses any one of its filters.
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alertmanager
+
     if not isinstance(spec, dict):
         raise AnsibleFilterError("alertmanager_config: expects a dict of settings, got %s" % type(spec).__name__)
+    secrets_root = alertmanager.DEFAULT_SECRETS_ROOT if secrets_root is None else secrets_root
+    templates_dir = alertmanager.DEFAULT_TEMPLATES_DIR if templates_dir is None else templates_dir
     try:
-        return build_config(dict(spec, secrets_root=secrets_root, templates_dir=templates_dir))
-    except AlertmanagerConfigError as e:
+        return alertmanager.build_config(dict(spec, secrets_root=secrets_root, templates_dir=templates_dir))
+    except alertmanager.AlertmanagerConfigError as e:
         raise AnsibleFilterError("alertmanager_config: the alerting settings have %d problem(s):\n%s"
                                  % (len(e.problems), e)) from e
 

@@ -43,39 +43,44 @@ _value:
   type: raw
 """
 
+import importlib
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
-from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alloy, loki, prometheus, promtail
+
+# The builders are imported when a filter is called, not with this file: Ansible imports every filter file
+# of the collection, from source, in the worker process of each task that uses any one of its filters.
+_RENDER = "ansible_collections.vmstation.monitoring.plugins.module_utils.render."
 
 
-def _call(name, builder, spec):
+def _call(name, component, builder, spec):
     if not isinstance(spec, dict):
         raise AnsibleFilterError("%s: expects a dict of settings, got %s" % (name, type(spec).__name__))
     try:
-        return builder(spec)
+        return getattr(importlib.import_module(_RENDER + component), builder)(spec)
     except KeyError as e:
         raise AnsibleFilterError("%s: the settings lack the key %s" % (name, e)) from e
 
 
 def prometheus_config(spec):
-    return _call("prometheus_config", prometheus.build_config, spec)
+    return _call("prometheus_config", "prometheus", "build_config", spec)
 
 
 def prometheus_scrape_problems(spec):
-    return _call("prometheus_scrape_problems", prometheus.scrape_problems, spec)
+    return _call("prometheus_scrape_problems", "prometheus", "scrape_problems", spec)
 
 
 def loki_config(spec):
-    return _call("loki_config", loki.build_config, spec)
+    return _call("loki_config", "loki", "build_config", spec)
 
 
 def alloy_config(spec):
-    return _call("alloy_config", alloy.build_config, spec)
+    return _call("alloy_config", "alloy", "build_config", spec)
 
 
 def promtail_config(spec):
-    return _call("promtail_config", promtail.build_config, spec)
+    return _call("promtail_config", "promtail", "build_config", spec)
 
 
 class FilterModule:

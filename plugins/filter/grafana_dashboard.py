@@ -64,51 +64,48 @@ _value:
   type: dict
 """
 
+import importlib
+
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.bundle import bundle_dashboards
-from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.imports import import_dashboard
-from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.model import DashboardError
-from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.spec import render_dashboard
-from ansible_collections.vmstation.monitoring.plugins.module_utils.render.grafana import (
-    GrafanaConfigError,
-    render_ini,
-    render_ldap_toml,
-)
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
+# The builders are imported when a filter is called, not with this file: Ansible imports every filter file
+# of the collection, from source, in the worker process of each task that uses any one of its filters.
+_UTILS = "ansible_collections.vmstation.monitoring.plugins.module_utils."
 
-def _problems(name, error):
-    return "%s: %d problem(s):\n- %s" % (name, len(error.problems), "\n- ".join(error.problems))
+
+def _dashboards(name, builder, *args):
+    """``builder`` of render/dashboards/<module> called with ``args``; its DashboardError as a filter error."""
+    module, function = builder.split(".")
+    model = importlib.import_module(_UTILS + "render.dashboards.model")
+    try:
+        return getattr(importlib.import_module(_UTILS + "render.dashboards." + module), function)(*args)
+    except model.DashboardError as e:
+        raise AnsibleFilterError("%s: %d problem(s):\n- %s" % (name, len(e.problems), "\n- ".join(e.problems))) from e
 
 
 def grafana_dashboard(spec, datasources, grafana_version, components=None, source=""):
-    try:
-        return render_dashboard(spec, datasources, str(grafana_version), components, source)
-    except DashboardError as e:
-        raise AnsibleFilterError(_problems("grafana_dashboard", e)) from e
+    return _dashboards("grafana_dashboard", "spec.render_dashboard", spec, datasources, str(grafana_version),
+                       components, source)
 
 
 def grafana_dashboard_import(dashboard, datasources, grafana_version, uid=None, inputs=None, source=""):
-    try:
-        return import_dashboard(dashboard, datasources, str(grafana_version), uid, inputs, source)
-    except DashboardError as e:
-        raise AnsibleFilterError(_problems("grafana_dashboard_import", e)) from e
+    return _dashboards("grafana_dashboard_import", "imports.import_dashboard", dashboard, datasources,
+                       str(grafana_version), uid, inputs, source)
 
 
 def grafana_dashboard_bundle(entries, datasources, grafana_version, components=None,
                              configmap_prefix="grafana-dashboard", default_folder=""):
-    try:
-        return bundle_dashboards(entries, datasources, str(grafana_version), components, configmap_prefix,
-                                 default_folder)
-    except DashboardError as e:
-        raise AnsibleFilterError(_problems("grafana_dashboard_bundle", e)) from e
+    return _dashboards("grafana_dashboard_bundle", "bundle.bundle_dashboards", entries, datasources,
+                       str(grafana_version), components, configmap_prefix, default_folder)
 
 
 def grafana_ini(config):
+    grafana = importlib.import_module(_UTILS + "render.grafana")
     try:
-        return render_ini(config)
-    except GrafanaConfigError as e:
+        return grafana.render_ini(config)
+    except grafana.GrafanaConfigError as e:
         raise AnsibleFilterError("grafana_ini: %s" % e) from e
 
 
@@ -116,7 +113,7 @@ def grafana_ldap_toml(servers):
     if not isinstance(servers, list):
         raise AnsibleFilterError("grafana_ldap_toml: expects a list of LDAP server mappings, got %s"
                                  % type(servers).__name__)
-    return render_ldap_toml(servers)
+    return importlib.import_module(_UTILS + "render.grafana").render_ldap_toml(servers)
 
 
 class FilterModule:
