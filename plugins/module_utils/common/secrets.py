@@ -81,8 +81,6 @@ def check_descriptions(descriptions):
     return errors
 
 
-
-
 def b64(text):
     return base64.b64encode(str(text).encode("utf-8")).decode("ascii")
 

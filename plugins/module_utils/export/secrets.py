@@ -168,9 +168,11 @@ def secrets_markdown(cluster, inventory, sops=False):
     if not inventory:
         lines += ["The tree reads no Secret.", ""]
     for item in inventory:
-        made_by = ("in this tree, encrypted with SOPS: `%s/%s`." % (SOPS_FOLDER, sops_file_name(item["namespace"],
-                                                                                              item["name"]))
-                   if item["made_by"] == "tree" else _MADE_BY[item["made_by"]])
+        if item["made_by"] == "tree":
+            where = "%s/%s" % (SOPS_FOLDER, sops_file_name(item["namespace"], item["name"]))
+            made_by = "in this tree, encrypted with SOPS: `%s`." % where
+        else:
+            made_by = _MADE_BY[item["made_by"]]
         lines += ["## %s/%s" % (item["namespace"], item["name"]), "",
                   "- type: `%s`" % item["type"],
                   "- made by: %s" % made_by]
