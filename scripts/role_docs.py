@@ -57,6 +57,13 @@ def variables_section(role):
     main = spec["main"]
     for name in sorted(main.get("options") or {}):
         lines.extend(_option_lines(name, main["options"][name], 0))
+    # Other entry points with variables of their own (`secrets`: read only by runs that need the values).
+    for entry, body in spec.items():
+        if entry == "main" or not body.get("options") or body["options"] == main.get("options"):
+            continue
+        lines.extend(["", "### Entry point `%s`" % entry, "", _text(body.get("description", "")).strip(), ""])
+        for name in sorted(body["options"]):
+            lines.extend(_option_lines(name, body["options"][name], 0))
     lines.extend(["", END])
     return "\n".join(lines)
 

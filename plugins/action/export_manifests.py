@@ -10,6 +10,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.export.kustom
     TreeError,
     run_task,
 )
+from ansible_collections.vmstation.monitoring.plugins.module_utils.export.secrets import SecretsError
 from ansible_collections.vmstation.monitoring.plugins.plugin_utils.local_task import LocalTaskAction
 
 
@@ -19,5 +20,5 @@ class ActionModule(LocalTaskAction):
     def run_local(self, params, check_mode):
         try:
             return run_task(params, check_mode=check_mode)
-        except (TreeError, OSError) as e:
+        except (TreeError, SecretsError, OSError) as e:
             return {"failed": True, "msg": "Cannot export the stack to %s: %s" % (params["dest"], e)}

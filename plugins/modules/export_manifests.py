@@ -14,6 +14,12 @@ description:
     yields exactly the given objects.
   - Files whose content is unchanged are not rewritten; files of an earlier export that are no longer
     rendered are removed. A non-empty folder without the collection's marker file is never touched.
+  - Beside the tree, C(SECRETS.md) lists the Secrets the objects read but the tree does not hold: name,
+    namespace, type, keys, the objects that read them and the variable each key's value comes from; never a value.
+    It is not a Kustomize resource.
+  - With O(gitops_secrets=sops), the Secrets O(secrets) describes are written to C(secrets/) with their values
+    encrypted by C(sops) for the age keys O(sops_age_recipients), and the root C(kustomization.yaml) lists that
+    folder. A file is encrypted again only when its Secret or the recipients change (C(secrets/digests.json)).
   - On a local connection the action plugin of the same name writes the tree from the controller's process (no
     module is shipped); on any other connection the module runs on the target.
 version_added: 0.1.0
@@ -31,6 +37,44 @@ options:
     type: list
     elements: dict
     required: true
+  cluster:
+    description: The cluster's name, the title of C(SECRETS.md); empty uses the last part of O(dest).
+    type: str
+    default: ""
+  secrets:
+    description:
+      - The descriptions of the Secrets the collection makes (the facts C(__<component>_secrets); see the
+        vmstation.monitoring.stack_secrets module). Names and variable names only, no values.
+    type: list
+    elements: dict
+    default: []
+  gitops_secrets:
+    description: C(none) lists the Secrets only; C(sops) also writes them into the tree, encrypted.
+    type: str
+    choices: [none, sops]
+    default: none
+  variables:
+    description: With O(gitops_secrets=sops), variable name to value for every variable O(secrets) names.
+    type: dict
+    default: {}
+  sops_age_recipients:
+    description: The age public keys (C(age1...)) that may decrypt the Secrets written with O(gitops_secrets=sops).
+    type: list
+    elements: str
+    default: []
+  sops_binary:
+    description:
+      - The sops program; empty uses the pinned build of C(scripts/tools.py) in the tools cache, else C(sops) on PATH.
+    type: str
+    default: ""
+  instance:
+    description: The stack's instance, the ownership label of the encrypted Secrets.
+    type: str
+    default: vmstation-monitoring
+  version:
+    description: The C(app.kubernetes.io/version) label of the encrypted Secrets when a description gives none.
+    type: str
+    default: ""
 attributes:
   check_mode:
     support: full
@@ -69,6 +113,15 @@ objects:
   description: Number of objects exported.
   type: int
   returned: always
+secrets_file:
+  description: The path of C(SECRETS.md).
+  type: str
+  returned: always
+secrets:
+  description: The Secrets the tree needs, each with C(namespace), C(name), C(keys) and C(made_by) (C(tree), C(apply) or C(you)).
+  type: list
+  elements: dict
+  returned: always
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -79,6 +132,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.export.kustom
     TreeError,
     run_task,
 )
+from ansible_collections.vmstation.monitoring.plugins.module_utils.export.secrets import SecretsError
 
 
 def main():
@@ -87,7 +141,7 @@ def main():
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
     try:
         result = run_task(module.params, check_mode=module.check_mode)
-    except (TreeError, OSError) as e:
+    except (TreeError, SecretsError, OSError) as e:
         module.fail_json(msg="Cannot export the stack to %s: %s" % (module.params["dest"], e))
     module.exit_json(**result)
 

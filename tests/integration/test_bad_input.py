@@ -67,6 +67,11 @@ CASES = [
     Case("stack-misspelled-variable", {"prometheus_scrape_intervall": "30s", "grafana_admin_pasword": SECRET},
          "preflight", ("prometheus_scrape_intervall", "did you mean prometheus_scrape_interval",
                        "grafana_admin_pasword", "did you mean grafana_admin_password"), ("prometheus",)),
+    Case("stack-sops-without-recipients", {"monitoring_gitops_secrets": "sops"}, "preflight",
+         ("monitoring_gitops_sops_age_recipients is []: it must list at least one age public key",), ("prometheus",)),
+    Case("stack-sops-recipient-not-an-age-key", {"monitoring_gitops_secrets": "sops",
+                                                 "monitoring_gitops_sops_age_recipients": ["ssh-ed25519 AAAAC3Nz"]},
+         "preflight", ('monitoring_gitops_sops_age_recipients is ["ssh-ed25519 AAAAC3Nz"]: it must list',), ("prometheus",)),
     # --- prometheus ----------------------------------------------------------------------------------------
     Case("prometheus-latest-tag", {"prometheus_image_tags": {"current": "latest", "seed": "v2.48.0"}}, "preflight",
          ('prometheus_image_tag is "latest": it must be a pinned release', "set prometheus_image_tags.current"),

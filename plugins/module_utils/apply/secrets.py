@@ -28,100 +28,28 @@ value. Values never appear in results, diffs or logs.
 
 from __future__ import annotations
 
-import base64
-import re
 import secrets as random_source
-import string
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.server_side import has_changed
 from ansible_collections.vmstation.monitoring.plugins.module_utils.cluster.api import ApiError
 from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.prune import (
     GENERATED_KEYS_ANNOTATION,
     is_owned,
-    owner_labels,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import (
-    COMPONENT,
-    MANAGED_BY,
-    MANAGED_BY_LABEL,
-    NAME,
-    PART_OF,
-    PART_OF_LABEL,
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.secrets import (
+    ALPHABET,
+    DEFAULT_LENGTH,
+    b64,
+    check_descriptions,
+    describe_secret,
+    secret_body,
+    variable_value,
 )
-
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
-_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_ALPHABET = string.ascii_letters + string.digits
-DEFAULT_LENGTH = 32
-
-
-def describe_secret(desc):
-    return "Secret %s/%s" % (desc.get("namespace"), desc.get("name"))
-
-
-def check_descriptions(descriptions):
-    """Every problem of the descriptions, each naming the Secret and key."""
-    errors, seen = [], {}
-    for index, desc in enumerate(descriptions):
-        if not isinstance(desc, dict):
-            errors.append("secret description #%d is not a mapping" % index)
-            continue
-        where = describe_secret(desc)
-        if not _DNS_SUBDOMAIN.match(str(desc.get("name") or "")):
-            errors.append("%s: name must be a DNS subdomain" % where)
-        if not _DNS_LABEL.match(str(desc.get("namespace") or "")):
-            errors.append("%s: namespace must be a DNS label" % where)
-        unknown = sorted(set(desc) - {"name", "namespace", "labels", "type", "keys", "component"})
-        if unknown:
-            errors.append("%s: unknown field(s) %s" % (where, ", ".join(unknown)))
-        keys = desc.get("keys") or []
-        if not keys:
-            errors.append("%s: keys is empty" % where)
-        names = [k.get("key") for k in keys if isinstance(k, dict)]
-        if len(names) != len(set(names)):
-            errors.append("%s: a key is listed twice" % where)
-        for key in keys:
-            if not isinstance(key, dict) or not _KEY.match(str(key.get("key") or "")):
-                errors.append("%s: every key needs a key name (letters, digits, '-', '_', '.')" % where)
-                continue
-            kwhere = "%s key %s" % (where, key["key"])
-            unknown = sorted(set(key) - {"key", "variable", "path", "generate", "length"})
-            if unknown:
-                errors.append("%s: unknown field(s) %s" % (kwhere, ", ".join(unknown)))
-            if key.get("variable") is not None and not _VARIABLE.match(str(key["variable"])):
-                errors.append("%s: variable %r is not a variable name" % (kwhere, key["variable"]))
-            path = key.get("path", [])
-            if not isinstance(path, list) or not all(isinstance(step, str) and step for step in path):
-                errors.append("%s: path must be a list of key names" % kwhere)
-            if key.get("variable") is None and not key.get("generate"):
-                errors.append("%s: needs a variable, or generate: true" % kwhere)
-            length = key.get("length", DEFAULT_LENGTH)
-            if not isinstance(length, int) or not 16 <= length <= 128:
-                errors.append("%s: length must be an integer from 16 to 128" % kwhere)
-        identity = (desc.get("namespace"), desc.get("name"))
-        if identity in seen and seen[identity] != desc:
-            errors.append("%s is described twice, differently" % where)
-        seen[identity] = desc
-    return errors
 
 
 def generate_value(length=DEFAULT_LENGTH):
     """A random value of letters and digits (about 5.95 bits each)."""
-    return "".join(random_source.choice(_ALPHABET) for _position in range(length))
-
-
-def _b64(text):
-    return base64.b64encode(str(text).encode("utf-8")).decode("ascii")
-
-
-def _value(variables, key):
-    """The value of a key's variable, followed down its path; None when unset."""
-    value = variables.get(key["variable"])
-    for step in key.get("path") or []:
-        value = value.get(step) if isinstance(value, dict) else None
-    return value
+    return "".join(random_source.choice(ALPHABET) for _position in range(length))
 
 
 def desired_secret(desc, variables, live, instance, version, generate=generate_value, keep_unset=False):
@@ -134,31 +62,24 @@ def desired_secret(desc, variables, live, instance, version, generate=generate_v
     for key in desc["keys"]:
         name = key["key"]
         variable = key.get("variable")
-        value = _value(variables, key) if variable else None
+        value = variable_value(variables, key) if variable else None
         if key.get("generate"):
             generated_keys.append(name)  # may hold a generated value: kept like data, whatever fills it now
         if value is not None and str(value) != "":
-            data[name] = _b64(value)
+            data[name] = b64(value)
         elif key.get("generate") or (keep_unset and name in live_data):
             if name in live_data:
                 data[name] = live_data[name]
             else:
-                data[name] = _b64(generate(key.get("length", DEFAULT_LENGTH)))
+                data[name] = b64(generate(key.get("length", DEFAULT_LENGTH)))
                 generated_now.append(name)
         else:
             where = "".join("[%s]" % step for step in key.get("path") or [])
             errors.append("%s key %s needs the variable %s%s; set it in the inventory (vault it: "
                           "ansible-vault encrypt_string --name %s)" % (describe_secret(desc), name, variable, where,
                                                                        variable))
-    labels = {NAME: "vmstation-monitoring", COMPONENT: desc.get("component") or "secret", PART_OF_LABEL: PART_OF,
-              MANAGED_BY_LABEL: MANAGED_BY, "app.kubernetes.io/version": version}
-    labels.update(desc.get("labels") or {})
-    labels.update(owner_labels(instance))
-    meta = {"name": desc["name"], "namespace": desc["namespace"], "labels": labels}
-    if generated_keys:
-        meta["annotations"] = {GENERATED_KEYS_ANNOTATION: ",".join(sorted(generated_keys))}
-    body = {"apiVersion": "v1", "kind": "Secret", "type": desc.get("type") or "Opaque", "metadata": meta,
-            "data": data}
+    annotations = {GENERATED_KEYS_ANNOTATION: ",".join(sorted(generated_keys))} if generated_keys else None
+    body = secret_body(desc, data, instance, version, annotations)
     return body, generated_now, errors
 
 

@@ -17,6 +17,7 @@ import tempfile
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.pyyaml import SafeDumper, yaml
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.objects import describe, object_id
+from ansible_collections.vmstation.monitoring.plugins.module_utils.export import secrets as tree_secrets
 
 MARKER = ".vmstation-monitoring-tree"
 MARKER_TEXT = (
@@ -55,8 +56,9 @@ def object_file_name(obj) -> str:
     return "-".join(parts) + ".yaml"
 
 
-def plan_tree(components) -> dict:
+def plan_tree(components, extra_folders=()) -> dict:
     """Map relative path -> file content for ``components``: a list of (component name, objects).
+    ``extra_folders``: folders the root kustomization lists after the components (their files come from elsewhere).
 
     Raises TreeError listing every problem: bad component names, objects without kind or name,
     and objects rendered twice.
@@ -88,7 +90,10 @@ def plan_tree(components) -> dict:
         files["%s/%s" % (component, KUSTOMIZATION)] = dump_yaml(_kustomization(resources))
     if errors:
         raise TreeError("; ".join(errors))
-    files[KUSTOMIZATION] = dump_yaml(_kustomization(names))
+    clashes = sorted(set(names) & set(extra_folders))
+    if clashes:
+        raise TreeError("component name(s) %s clash with the tree's own folder(s)" % ", ".join(clashes))
+    files[KUSTOMIZATION] = dump_yaml(_kustomization(names + list(extra_folders)))
     files[MARKER] = MARKER_TEXT
     return files
 
@@ -162,13 +167,48 @@ def write_tree(dest, files, check_mode=False) -> dict:
 TASK_ARGUMENT_SPEC = {
     "dest": {"type": "path", "required": True},
     "components": {"type": "list", "elements": "dict", "required": True},
+    "cluster": {"type": "str", "default": ""},
+    "secrets": {"type": "list", "elements": "dict", "default": [], "no_log": False},
+    "gitops_secrets": {"type": "str", "default": "none", "choices": ["none", "sops"]},
+    "variables": {"type": "dict", "default": {}, "no_log": True},
+    "sops_age_recipients": {"type": "list", "elements": "str", "default": []},
+    "sops_binary": {"type": "str", "default": ""},
+    "instance": {"type": "str", "default": "vmstation-monitoring"},
+    "version": {"type": "str", "default": ""},
 }
 
 
+def _current(dest, prefix):
+    """Path -> content of the files under ``dest/prefix`` now (the encrypted Secrets an earlier export wrote)."""
+    folder = os.path.join(dest, prefix)
+    if not os.path.isfile(os.path.join(dest, MARKER)) or not os.path.isdir(folder):
+        return {}
+    return {"%s/%s" % (prefix, name): _read(os.path.join(folder, name)) for name in sorted(os.listdir(folder))
+            if os.path.isfile(os.path.join(folder, name))}
+
+
 def run_task(params, check_mode=False):
-    """The export_manifests task over its validated ``params``: the result dict; raises TreeError, OSError."""
+    """The export_manifests task over its validated ``params``: the result dict; raises TreeError,
+    SecretsError, OSError. Beside the tree: SECRETS.md; with gitops_secrets sops, the encrypted Secrets in
+    secrets/ (every problem of them is raised before any file is written)."""
     components = [(c.get("name"), c.get("objects") or []) for c in params["components"]]
-    result = write_tree(params["dest"], plan_tree(components), check_mode=check_mode)
-    result["objects"] = sum(len(objects) for _name, objects in components)
+    sops = params["gitops_secrets"] == "sops"
+    objects = [obj for _name, objs in components for obj in objs if isinstance(obj, dict)]
+    files = plan_tree(components, extra_folders=[tree_secrets.SOPS_FOLDER] if sops else ())
+    if sops:
+        recipients = params["sops_age_recipients"]
+        encrypt = (tree_secrets.sops_encryptor(tree_secrets.find_sops(params["sops_binary"]), recipients)
+                   if params["secrets"] else None)
+        files.update(tree_secrets.sops_files(
+            params["secrets"], params["variables"], recipients, params["instance"], params["version"],
+            _current(os.path.abspath(params["dest"]), tree_secrets.SOPS_FOLDER), encrypt, dump_yaml))
+    inventory = tree_secrets.secret_inventory(objects, params["secrets"], sops=sops)
+    files[tree_secrets.SECRETS_FILE] = tree_secrets.secrets_markdown(
+        params["cluster"] or os.path.basename(os.path.abspath(params["dest"])), inventory, sops=sops)
+    result = write_tree(params["dest"], files, check_mode=check_mode)
+    result["objects"] = len(objects)
     result["changed"] = bool(result["created"] or result["updated"] or result["removed"])
+    result["secrets_file"] = os.path.join(os.path.abspath(params["dest"]), tree_secrets.SECRETS_FILE)
+    result["secrets"] = [{"namespace": item["namespace"], "name": item["name"], "made_by": item["made_by"],
+                          "keys": [key["key"] for key in item["keys"]]} for item in inventory]
     return result
