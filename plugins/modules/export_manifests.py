@@ -14,9 +14,9 @@ description:
     yields exactly the given objects.
   - Files whose content is unchanged are not rewritten; files of an earlier export that are no longer
     rendered are removed. A non-empty folder without the collection's marker file is never touched.
-  - Beside the tree, C(SECRETS.md) lists the Secrets the objects read but the tree does not hold: name,
-    namespace, type, keys, the objects that read them and the variable each key's value comes from; never a value.
-    It is not a Kustomize resource.
+  - Beside the tree, C(SECRETS.md) lists the Secrets the objects read but the tree does not hold, with the
+    name, namespace, type and keys of each, the objects that read it and the variable each key's value comes
+    from; never a value. It is not a Kustomize resource.
   - With O(gitops_secrets=sops), the Secrets O(secrets) describes are written to C(secrets/) with their values
     encrypted by C(sops) for the age keys O(sops_age_recipients), and the root C(kustomization.yaml) lists that
     folder. A file is encrypted again only when its Secret or the recipients change (C(secrets/digests.json)).
