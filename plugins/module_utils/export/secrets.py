@@ -28,6 +28,7 @@ import subprocess
 import tempfile
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common import tool_cache
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.objects import pod_spec
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.secrets import (
     b64,
     describe_secret,
@@ -45,22 +46,10 @@ SOPS_VERSION = "v3.13.3"
 ENCRYPTED_REGEX = "^(data|stringData)$"
 AGE_RECIPIENT = re.compile(r"^age1[02-9ac-hj-np-z]{58}$")
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
-_WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 
 
 class SecretsError(Exception):
     """The Secrets cannot be written as asked; the message says what to fix."""
-
-
-def _pod_spec(obj):
-    spec = obj.get("spec") or {}
-    if obj.get("kind") == "Pod":
-        return spec
-    if obj.get("kind") == "CronJob":
-        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
-    elif obj.get("kind") not in _WORKLOAD_KINDS:
-        return None
-    return (spec.get("template") or {}).get("spec")
 
 
 def _references(obj):
@@ -72,7 +61,7 @@ def _references(obj):
                 found.append((tls["secretName"], ["tls.crt", "tls.key"], "kubernetes.io/tls",
                               "TLS certificate for %s" % ", ".join(tls.get("hosts") or ["its hosts"])))
         return found
-    pod = _pod_spec(obj)
+    pod = pod_spec(obj)
     if not pod:
         return found
     for pull in pod.get("imagePullSecrets") or []:

@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import tempfile
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.objects import pod_spec as pod_spec_of
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.pyyaml import yaml
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import binaries
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import WARNING, for_object
@@ -38,18 +39,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.common.manife
 
 RULE = "AMTOOL"
 CONFIG_KEYS = ("alertmanager.yml", "alertmanager.yaml")
-_WORKLOAD_KINDS = ("StatefulSet", "Deployment", "DaemonSet", "ReplicaSet", "Job")
 _PLACEHOLDER = "amtool-check-placeholder\n"
-
-
-def _pod_spec(obj):
-    if obj.get("kind") == "Pod":
-        return obj.get("spec") or {}
-    if obj.get("kind") == "CronJob":
-        return (((obj.get("spec") or {}).get("jobTemplate") or {}).get("spec") or {}).get("template", {}).get("spec") or {}
-    if obj.get("kind") in _WORKLOAD_KINDS:
-        return ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
-    return None
 
 
 class _Mounts:
@@ -104,7 +94,7 @@ def _consumers(objects, configmap, key):
     namespace = meta.get("namespace", "")
     found = []
     for obj in objects:
-        spec = _pod_spec(obj) if isinstance(obj, dict) else None
+        spec = pod_spec_of(obj) if isinstance(obj, dict) else None
         if spec is None or ((obj.get("metadata") or {}).get("namespace", "")) != namespace:
             continue
         for container in (spec.get("containers") or []):

@@ -39,6 +39,7 @@ import re
 import subprocess
 import tempfile
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.objects import pod_spec as pod_spec_of
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.pyyaml import yaml
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import binaries
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.configs import classify
@@ -77,15 +78,6 @@ def is_prometheus_config(key, text):
 
 def is_rule_file(text):
     return classify(_parse(text)) == "rules"
-
-
-def _pod_spec(obj):
-    spec = obj.get("spec") or {}
-    if obj.get("kind") == "Pod":
-        return spec
-    if obj.get("kind") == "CronJob":
-        return (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec") or {}
-    return (spec.get("template") or {}).get("spec") or {}
 
 
 def _configmap_volumes(pod_spec):
@@ -132,7 +124,7 @@ def find_mounts(objects):
     for obj in objects:
         if obj.get("kind") not in WORKLOAD_KINDS:
             continue
-        pod_spec = _pod_spec(obj)
+        pod_spec = pod_spec_of(obj)
         volumes = _configmap_volumes(pod_spec)
         for container in (pod_spec.get("containers") or []) + (pod_spec.get("initContainers") or []):
             for volume_mount in container.get("volumeMounts") or []:

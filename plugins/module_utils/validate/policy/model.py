@@ -14,17 +14,10 @@ import math
 from dataclasses import dataclass, field
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import NAME
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.objects import POD_TEMPLATE_PATHS
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.paths import json_path
 
 # Kinds carrying a pod template, and where the pod spec sits in each.
-POD_TEMPLATE_PATHS = {
-    "Deployment": ("spec", "template"),
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "ReplicaSet": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
-}
 LONG_RUNNING_KINDS = frozenset(("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"))
 PSA_ENFORCE = "pod-security.kubernetes.io/enforce"
 
