@@ -43,6 +43,8 @@ Read from that release's configuration reference; do not edit by hand, run the s
 
 from __future__ import annotations
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.key_tree import block, but
+
 VERSION = %r
 '''
 
@@ -156,7 +158,7 @@ def module_text(version, keys):
     """The module's text: the header, the blocks Loki's config repeats, each written once as a constant
     named after its key (Loki shares blocks such as a gRPC client or an S3 client among many components),
     then ``KEYS =`` and the tree. A block that is another but for a few options is written as that one
-    with the difference (``_but``). Hanging indents, at most 118 characters wide."""
+    with the difference (``but``). Hanging indents, at most 118 characters wide."""
     blocks, first_key, uses = {}, {}, {}
 
     def collect(node, key):
@@ -191,8 +193,7 @@ def module_text(version, keys):
             order.append((name, node))
 
     emit(keys)
-    parts = [_HELPER] if any(base is not None for base in bases.values()) else []
-    parts += ["%s = %s\n" % (name, _printed(node, names, bases, blocks, len(name) + 3, node))
+    parts = ["%s = %s\n" % (name, _printed(node, names, bases, blocks, len(name) + 3, node))
               for name, node in order]
     parts.append("KEYS = %s\n" % _printed(keys, names, bases, blocks, 7, keys))
     return HEADER % (version, version) + "\n\n" + "\n\n".join(parts)
@@ -203,13 +204,6 @@ def module_text(version, keys):
 _SHARED_LEAVES = 3
 _BASE_MIN_SHARED = 6
 _WIDTH = 118
-_HELPER = '''def _but(block, drop=(), add=None):
-    """``block`` without the options ``drop``, with those of ``add``: the generated tree writes a block
-    that is another but for a few options this way."""
-    result = {key: value for key, value in block.items() if key not in drop}
-    result.update(add or {})
-    return result
-'''
 
 
 def _ident(node):
@@ -240,7 +234,7 @@ def _base(node, blocks):
 
 def _printed(node, names, bases, blocks, column, top, indent=0, plain=False):
     """``node`` as Python source starting at ``column``; a named block (but ``top``) by its name, a block
-    with a base as ``_but(<base>, ...)``."""
+    with a base as ``but(<base>, ...)``."""
     if not isinstance(node, dict):
         return repr(node)
     ident = _ident(node)
@@ -250,20 +244,69 @@ def _printed(node, names, bases, blocks, column, top, indent=0, plain=False):
     if base is not None:
         drop = tuple(sorted(set(dict(base)) - set(node)))
         add = {key: value for key, value in node.items() if (key, _ident(value)) not in set(base)}
-        head = "_but(%s" % ", ".join([names[base]] + (["drop=%r" % (drop,)] if drop else []))
+        head = "but(%s" % ", ".join([names[base]] + (["drop=%r" % (drop,)] if drop else []))
         if not add:
             return head + ")"
         head += ", add="
         return head + _printed(add, names, bases, blocks, column + len(head) + 1, add, indent, plain=True) + ")"
-    items = sorted(node.items())
-    inline = ["%r: %s" % (key, _printed(value, names, bases, blocks, 0, top, indent)) for key, value in items]
-    flat = "{%s}" % ", ".join(inline)
+    leaves, nested = {}, {}
+    for key, value in sorted(node.items()):
+        if isinstance(value, dict):
+            nested[key] = value
+        else:
+            leaves.setdefault(value, []).append(key)
+    if not leaves and not nested:
+        return "{}"
+    args = []
+    if nested:
+        inline = ["%r: %s" % (key, _printed(value, names, bases, blocks, 0, top)) for key, value in nested.items()]
+        flat = "{%s}" % ", ".join(inline)
+        if "\n" in flat or column + len("block(") + len(flat) > _WIDTH:
+            pad = indent + 8
+            items = []
+            for key, value in nested.items():
+                item = "%r: %s" % (key, _printed(value, names, bases, blocks, 0, top))
+                if "\n" in item or pad + len(item) + 1 > _WIDTH:
+                    item = "%r: %s" % (key, _printed(value, names, bases, blocks, pad + len(repr(key)) + 2, top, pad))
+                items.append(item)
+            flat = "{\n%s\n%s}" % (_packed(items, pad), " " * (indent + 4))
+        args.append(flat)
+    kinds = sorted(leaves.items())
+    flat = "block(%s)" % ", ".join(args + ["%s=%r" % (kind, " ".join(keys)) for kind, keys in kinds])
     if "\n" not in flat and column + len(flat) <= _WIDTH:
         return flat
-    pad = " " * (indent + 4)
-    lines = ["%s%r: %s," % (pad, key, _printed(value, names, bases, blocks, len(pad) + len(repr(key)) + 2, top,
-                                               indent + 4)) for key, value in items]
-    return "{\n%s\n%s}" % ("\n".join(lines), " " * indent)
+    pad = indent + 4
+    items = args + [_wrapped(kind, keys, pad) for kind, keys in kinds]
+    return "block(\n%s\n%s)" % (_packed(items, pad), " " * indent)
+
+
+def _packed(items, column):
+    """Comma-separated ``items`` from ``column``, as many to a line as fit; an item of several lines alone."""
+    lines, line = [], ""
+    for item in items:
+        candidate = "%s %s," % (line, item) if line else item + ","
+        if "\n" not in item and column + len(candidate) <= _WIDTH:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = item + ","
+    lines.append(line)
+    return "\n".join(" " * column + text for text in lines)
+
+
+def _wrapped(kind, words, column):
+    """``kind='a b c ...'`` as adjacent string literals, one per line, each line at most _WIDTH wide."""
+    lines, line, lead = [], "", len(kind) + 1
+    for word in words:
+        candidate = (line + " " + word) if line else word
+        if line and column + lead + len(repr(candidate + " ")) > _WIDTH:
+            lines.append(line + " ")
+            line = word
+        else:
+            line = candidate
+    lines.append(line)
+    return kind + "=" + ("\n" + " " * (column + lead)).join(repr(text) for text in lines)
 
 
 def pinned_version():

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: apply_stack
+extends_documentation_fragment: [kubernetes.core.k8s_auth_options, vmstation.monitoring.stack_options,
+  vmstation.monitoring.stack_options.field_manager, ansible.builtin.action_common_attributes,
+  vmstation.monitoring.attributes]
 short_description: Server-side apply a whole stack in dependency order, prune what it no longer renders
 description:
   - Applies O(objects) with server-side apply and one field manager, in dependency order (namespaces,
@@ -25,11 +28,6 @@ description:
   - O(state=absent) deletes everything the stack owns the same way (data only with O(purge)).
 version_added: 0.1.0
 author: vmstation.monitoring developers (!UNKNOWN)
-extends_documentation_fragment:
-  - kubernetes.core.k8s_auth_options
-  - vmstation.monitoring.stack_options
-  - vmstation.monitoring.stack_options.field_manager
-  - ansible.builtin.action_common_attributes
 options:
   state:
     description: C(present) applies O(objects); C(absent) deletes everything the stack owns.
@@ -86,12 +84,8 @@ options:
     elements: dict
     default: []
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""

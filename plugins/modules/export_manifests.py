@@ -7,6 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: export_manifests
+extends_documentation_fragment: [ansible.builtin.action_common_attributes, vmstation.monitoring.attributes]
 short_description: Write a rendered stack as a Kustomize tree
 description:
   - Writes one folder per component, each with one file per object and a C(kustomization.yaml),
@@ -24,8 +25,6 @@ description:
     module is shipped); on any other connection the module runs on the target.
 version_added: 0.1.0
 author: vmstation.monitoring developers (!UNKNOWN)
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 options:
   dest:
     description: The folder to write, for example C(build/<cluster>).
@@ -75,13 +74,6 @@ options:
     description: The C(app.kubernetes.io/version) label of the encrypted Secrets when a description gives none.
     type: str
     default: ""
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""

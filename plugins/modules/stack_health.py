@@ -7,6 +7,8 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: stack_health
+extends_documentation_fragment: [kubernetes.core.k8s_auth_options, vmstation.monitoring.stack_options,
+  ansible.builtin.action_common_attributes, vmstation.monitoring.attributes]
 short_description: Verify a deployed stack (rollouts, then health through the API server's service proxy)
 description:
   - With O(wait=true), waits until every Deployment, StatefulSet and DaemonSet of the stack has rolled
@@ -20,10 +22,6 @@ description:
   - Returns a short summary of the run (O(report) plus what it found).
 version_added: 0.1.0
 author: vmstation.monitoring developers (!UNKNOWN)
-extends_documentation_fragment:
-  - kubernetes.core.k8s_auth_options
-  - vmstation.monitoring.stack_options
-  - ansible.builtin.action_common_attributes
 options:
   wait:
     description: Wait for rollouts and health; false reports the current state only.
@@ -59,13 +57,6 @@ options:
         recreated and pruned objects, as apply_stack returns them, named in the summary).
     type: dict
     default: {}
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: stack_release
+extends_documentation_fragment: [kubernetes.core.k8s_auth_options, vmstation.monitoring.stack_options,
+  vmstation.monitoring.stack_options.field_manager, ansible.builtin.action_common_attributes,
+  vmstation.monitoring.attributes]
 short_description: Record, list, read and delete the stack's releases kept in the cluster
 description:
   - A release records what an apply put on the cluster (objects, objects retained, versions, input digest,
@@ -17,11 +20,6 @@ description:
   - O(action=read) returns the full record of O(revision), by default the release before the newest.
 version_added: 0.1.0
 author: vmstation.monitoring developers (!UNKNOWN)
-extends_documentation_fragment:
-  - kubernetes.core.k8s_auth_options
-  - vmstation.monitoring.stack_options
-  - vmstation.monitoring.stack_options.field_manager
-  - ansible.builtin.action_common_attributes
 options:
   action:
     description: What to do.
@@ -80,13 +78,6 @@ options:
     description: With O(action=read), the release to read; 0 means the one before the newest.
     type: int
     default: 0
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: stack_secrets
+extends_documentation_fragment: [kubernetes.core.k8s_auth_options, vmstation.monitoring.stack_options,
+  vmstation.monitoring.stack_options.field_manager, ansible.builtin.action_common_attributes,
+  vmstation.monitoring.attributes]
 short_description: Create the Secrets a stack needs from vaulted variables or generated values
 description:
   - Makes the Secrets described by O(secrets) on the cluster, so that credentials never land in the
@@ -19,11 +22,6 @@ description:
     without purge.
 version_added: 0.1.0
 author: vmstation.monitoring developers (!UNKNOWN)
-extends_documentation_fragment:
-  - kubernetes.core.k8s_auth_options
-  - vmstation.monitoring.stack_options
-  - vmstation.monitoring.stack_options.field_manager
-  - ansible.builtin.action_common_attributes
 options:
   secrets:
     description:
@@ -49,13 +47,6 @@ options:
         load the component roles' defaults. A key the cluster does not hold still fails.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: validate_manifests
+extends_documentation_fragment: [ansible.builtin.action_common_attributes, vmstation.monitoring.attributes]
 short_description: Validate Kubernetes manifests against schemas, the policy rules and config checks
 description:
   - Checks every object against the strict Kubernetes schema of O(kubernetes_version) (kubernetes-validate),
@@ -22,8 +23,6 @@ description:
   - Runs on the target host (on a local connection, in the controller process); with O(path) the files are read there.
 version_added: 0.1.0
 author: vmstation.monitoring developers (!UNKNOWN)
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 options:
   resources:
     description: The objects to validate. A C(kind=List) object is expanded into its items.
@@ -74,12 +73,7 @@ options:
     default: true
 attributes:
   check_mode:
-    support: full
     details: The module never changes anything; check mode validates the same way.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 notes:
   - The same checks run from the command line with C(bin/vmstation-validate) (see docs/policy.md).
   - On a local connection the action plugin of the same name runs the checks in the controller's process (no

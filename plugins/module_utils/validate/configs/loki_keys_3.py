@@ -8,1477 +8,783 @@ Read from that release's configuration reference; do not edit by hand, run the s
 
 from __future__ import annotations
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.key_tree import block, but
+
 VERSION = '3.7.8'
 
 
-def _but(block, drop=(), add=None):
-    """``block`` without the options ``drop``, with those of ``add``: the generated tree writes a block
-    that is another but for a few options this way."""
-    result = {key: value for key, value in block.items() if key not in drop}
-    result.update(add or {})
-    return result
+TLS_CONFIG = block(
+    bool='tls_insecure_skip_verify',
+    scalar='tls_ca_path tls_cert_path tls_cipher_suites tls_key_path tls_min_version tls_server_name',
+)
 
 
-TLS_CONFIG = {
-    'tls_ca_path': 'scalar',
-    'tls_cert_path': 'scalar',
-    'tls_cipher_suites': 'scalar',
-    'tls_insecure_skip_verify': 'bool',
-    'tls_key_path': 'scalar',
-    'tls_min_version': 'scalar',
-    'tls_server_name': 'scalar',
-}
+BACKOFF_CONFIG = block(number='max_retries', scalar='max_period min_period')
 
 
-BACKOFF_CONFIG = {'max_period': 'scalar', 'max_retries': 'number', 'min_period': 'scalar'}
+GRPC_CONFIG = block(
+    {'backoff_config': BACKOFF_CONFIG, 'cluster_validation': block(scalar='label')},
+    bool='backoff_on_ratelimits tls_enabled tls_insecure_skip_verify',
+    number='max_recv_msg_size max_send_msg_size rate_limit rate_limit_burst',
+    open='initial_connection_window_size initial_stream_window_size',
+    scalar='connect_backoff_base_delay connect_backoff_max_delay connect_timeout grpc_compression tls_ca_path '
+           'tls_cert_path tls_cipher_suites tls_key_path tls_min_version tls_server_name',
+)
 
 
-GRPC_CONFIG = {
-    'backoff_config': BACKOFF_CONFIG,
-    'backoff_on_ratelimits': 'bool',
-    'cluster_validation': {'label': 'scalar'},
-    'connect_backoff_base_delay': 'scalar',
-    'connect_backoff_max_delay': 'scalar',
-    'connect_timeout': 'scalar',
-    'grpc_compression': 'scalar',
-    'initial_connection_window_size': 'open',
-    'initial_stream_window_size': 'open',
-    'max_recv_msg_size': 'number',
-    'max_send_msg_size': 'number',
-    'rate_limit': 'number',
-    'rate_limit_burst': 'number',
-    'tls_ca_path': 'scalar',
-    'tls_cert_path': 'scalar',
-    'tls_cipher_suites': 'scalar',
-    'tls_enabled': 'bool',
-    'tls_insecure_skip_verify': 'bool',
-    'tls_key_path': 'scalar',
-    'tls_min_version': 'scalar',
-    'tls_server_name': 'scalar',
-}
+BACKGROUND = block(number='writeback_buffer writeback_goroutines', open='writeback_size_limit')
 
 
-BACKGROUND = {'writeback_buffer': 'number', 'writeback_goroutines': 'number', 'writeback_size_limit': 'open'}
+EMBEDDED_CACHE = block(bool='enabled', number='max_size_items max_size_mb', scalar='ttl')
 
 
-EMBEDDED_CACHE = {'enabled': 'bool', 'max_size_items': 'number', 'max_size_mb': 'number', 'ttl': 'scalar'}
+MEMCACHED = block(number='batch_size parallelism', scalar='expiration')
 
 
-MEMCACHED = {'batch_size': 'number', 'expiration': 'scalar', 'parallelism': 'number'}
+MEMCACHED_CLIENT = block(
+    bool='consistent_hash tls_enabled tls_insecure_skip_verify',
+    number='circuit_breaker_consecutive_failures max_idle_conns max_item_size',
+    scalar='addresses circuit_breaker_interval circuit_breaker_timeout host service timeout tls_ca_path '
+           'tls_cert_path tls_cipher_suites tls_key_path tls_min_version tls_server_name update_interval',
+)
 
 
-MEMCACHED_CLIENT = {
-    'addresses': 'scalar',
-    'circuit_breaker_consecutive_failures': 'number',
-    'circuit_breaker_interval': 'scalar',
-    'circuit_breaker_timeout': 'scalar',
-    'consistent_hash': 'bool',
-    'host': 'scalar',
-    'max_idle_conns': 'number',
-    'max_item_size': 'number',
-    'service': 'scalar',
-    'timeout': 'scalar',
-    'tls_ca_path': 'scalar',
-    'tls_cert_path': 'scalar',
-    'tls_cipher_suites': 'scalar',
-    'tls_enabled': 'bool',
-    'tls_insecure_skip_verify': 'bool',
-    'tls_key_path': 'scalar',
-    'tls_min_version': 'scalar',
-    'tls_server_name': 'scalar',
-    'update_interval': 'scalar',
-}
+REDIS = block(
+    bool='route_randomly tls_enabled tls_insecure_skip_verify', number='db pool_size',
+    scalar='endpoint expiration idle_timeout master_name max_connection_age password timeout username',
+)
 
 
-REDIS = {
-    'db': 'number',
-    'endpoint': 'scalar',
-    'expiration': 'scalar',
-    'idle_timeout': 'scalar',
-    'master_name': 'scalar',
-    'max_connection_age': 'scalar',
-    'password': 'scalar',
-    'pool_size': 'number',
-    'route_randomly': 'bool',
-    'timeout': 'scalar',
-    'tls_enabled': 'bool',
-    'tls_insecure_skip_verify': 'bool',
-    'username': 'scalar',
-}
-
-
-CHUNK_CACHE_CONFIG = {
-    'background': BACKGROUND,
-    'default_validity': 'scalar',
-    'embedded_cache': EMBEDDED_CACHE,
-    'memcached': MEMCACHED,
-    'memcached_client': MEMCACHED_CLIENT,
-    'prefix': 'scalar',
-    'redis': REDIS,
-}
-
-
-CONSUL = {
-    'acl_token': 'scalar',
-    'cas_retry_delay': 'scalar',
-    'consistent_reads': 'bool',
-    'host': 'scalar',
-    'http_client_timeout': 'scalar',
-    'watch_burst_size': 'number',
-    'watch_rate_limit': 'number',
-}
-
-
-ETCD = {
-    'dial_timeout': 'scalar',
-    'endpoints': 'list',
-    'max_retries': 'number',
-    'password': 'scalar',
-    'tls_ca_path': 'scalar',
-    'tls_cert_path': 'scalar',
-    'tls_cipher_suites': 'scalar',
-    'tls_enabled': 'bool',
-    'tls_insecure_skip_verify': 'bool',
-    'tls_key_path': 'scalar',
-    'tls_min_version': 'scalar',
-    'tls_server_name': 'scalar',
-    'username': 'scalar',
-}
-
-
-MULTI = {'mirror_enabled': 'bool', 'mirror_timeout': 'scalar', 'primary': 'scalar', 'secondary': 'scalar'}
-
-
-KVSTORE = {'consul': CONSUL, 'etcd': ETCD, 'multi': MULTI, 'prefix': 'scalar', 'store': 'scalar'}
-
-
-RING = {
-    'heartbeat_period': 'scalar',
-    'heartbeat_timeout': 'scalar',
-    'instance_addr': 'scalar',
-    'instance_enable_ipv6': 'bool',
-    'instance_id': 'scalar',
-    'instance_interface_names': 'list',
-    'instance_port': 'number',
-    'kvstore': KVSTORE,
-}
-
-
-RING_2 = _but(RING, add={'num_tokens': 'number'})
-
-
-RING_3 = _but(RING_2, add={
-    'instance_availability_zone': 'scalar',
-    'replication_factor': 'number',
-    'tokens_file_path': 'scalar',
-    'zone_awareness_enabled': 'bool',
-})
-
-
-ALIBABACLOUD = {
-    'access_key_id': 'scalar',
-    'bucket': 'scalar',
-    'conn_timeout_sec': 'number',
-    'endpoint': 'scalar',
-    'read_write_timeout_sec': 'number',
-    'secret_access_key': 'scalar',
-}
-
-
-AZURE = {
-    'account_key': 'scalar',
-    'account_name': 'scalar',
-    'active_directory_endpoint': 'scalar',
-    'chunk_delimiter': 'scalar',
-    'client_id': 'scalar',
-    'client_secret': 'scalar',
-    'connection_string': 'scalar',
-    'container_name': 'scalar',
-    'download_buffer_size': 'number',
-    'endpoint_suffix': 'scalar',
-    'environment': 'scalar',
-    'max_retries': 'number',
-    'max_retry_delay': 'scalar',
-    'min_retry_delay': 'scalar',
-    'request_timeout': 'scalar',
-    'tenant_id': 'scalar',
-    'upload_buffer_count': 'number',
-    'upload_buffer_size': 'number',
-    'use_federated_token': 'bool',
-    'use_managed_identity': 'bool',
-    'use_service_principal': 'bool',
-    'user_assigned_id': 'scalar',
-}
-
-
-BOS = {'access_key_id': 'scalar', 'bucket_name': 'scalar', 'endpoint': 'scalar', 'secret_access_key': 'scalar'}
-
-
-AIMD = {'backoff_factor': 'number', 'start': 'number', 'upper_bound': 'number'}
-
-
-CONTROLLER = {'aimd': AIMD, 'strategy': 'scalar'}
-
-
-CONFIG = {'at': 'scalar', 'max_per_second': 'number', 'up_to': 'number'}
-
-
-HEDGING = {'config': CONFIG, 'strategy': 'scalar'}
-
-
-CONGESTION_CONTROL = {
-    'controller': CONTROLLER,
-    'enabled': 'bool',
-    'hedging': HEDGING,
-    'retry': {'limit': 'number', 'strategy': 'scalar'},
-}
-
-
-COS = {
-    'access_key_id': 'scalar',
-    'api_key': 'scalar',
-    'auth_endpoint': 'scalar',
-    'backoff_config': BACKOFF_CONFIG,
-    'bucketnames': 'scalar',
-    'cr_token_file_path': 'scalar',
-    'endpoint': 'scalar',
-    'forcepathstyle': 'bool',
-    'http_config': {'idle_conn_timeout': 'scalar', 'response_header_timeout': 'scalar'},
-    'region': 'scalar',
-    'secret_access_key': 'scalar',
-    'service_instance_id': 'scalar',
-    'trusted_profile_id': 'scalar',
-    'trusted_profile_name': 'scalar',
-}
-
-
-GCS = {
-    'bucket_name': 'scalar',
-    'chunk_buffer_size': 'number',
-    'enable_http2': 'bool',
-    'enable_opencensus': 'bool',
-    'enable_retries': 'bool',
-    'endpoint': 'scalar',
-    'request_timeout': 'scalar',
-    'service_account': 'scalar',
-}
-
-
-ALIBABA = {'access_key_id': 'scalar', 'access_key_secret': 'scalar', 'bucket': 'scalar', 'endpoint': 'scalar'}
-
-
-AZURE_2 = {
-    'account_key': 'scalar',
-    'account_name': 'scalar',
-    'chunk_delimiter': 'scalar',
-    'connection_string': 'scalar',
-    'container_name': 'scalar',
-    'endpoint_suffix': 'scalar',
-    'max_retries': 'number',
-    'user_assigned_id': 'scalar',
-}
-
-
-BOS_2 = {'access_key': 'scalar', 'bucket': 'scalar', 'endpoint': 'scalar', 'secret_key': 'scalar'}
-
-
-GCS_2 = {'bucket_name': 'scalar', 'chunk_buffer_size': 'number', 'max_retries': 'number', 'service_account': 'scalar'}
-
-
-HTTP = {
-    'expect_continue_timeout': 'scalar',
-    'idle_conn_timeout': 'scalar',
-    'insecure_skip_verify': 'bool',
-    'max_connections_per_host': 'number',
-    'max_idle_connections': 'number',
-    'max_idle_connections_per_host': 'number',
-    'response_header_timeout': 'scalar',
-    'tls_ca_path': 'scalar',
-    'tls_cert_path': 'scalar',
-    'tls_handshake_timeout': 'scalar',
-    'tls_key_path': 'scalar',
-    'tls_server_name': 'scalar',
-}
-
-
-SSE = {'kms_encryption_context': 'scalar', 'kms_key_id': 'scalar', 'type': 'scalar'}
-
-
-S3 = {
-    'access_key_id': 'scalar',
-    'bucket_lookup_type': 'open',
-    'bucket_name': 'scalar',
-    'dualstack_enabled': 'bool',
-    'endpoint': 'scalar',
-    'http': HTTP,
-    'insecure': 'bool',
-    'list_objects_version': 'scalar',
-    'max_retries': 'number',
-    'native_aws_auth_enabled': 'bool',
-    'part_size': 'number',
-    'region': 'scalar',
-    'secret_access_key': 'scalar',
-    'send_content_md5': 'bool',
-    'session_token': 'scalar',
-    'sse': SSE,
-    'storage_class': 'scalar',
-    'sts_endpoint': 'scalar',
-    'trace': {'enabled': 'bool'},
-}
-
-
-SWIFT = {
-    'auth_url': 'scalar',
-    'auth_version': 'number',
-    'connect_timeout': 'scalar',
-    'container_name': 'scalar',
-    'domain_id': 'scalar',
-    'domain_name': 'scalar',
-    'http': {'tls_ca_path': 'scalar'},
-    'internal': 'bool',
-    'max_retries': 'number',
-    'password': 'scalar',
-    'project_domain_id': 'scalar',
-    'project_domain_name': 'scalar',
-    'project_id': 'scalar',
-    'project_name': 'scalar',
-    'region_name': 'scalar',
-    'request_timeout': 'scalar',
-    'user_domain_id': 'scalar',
-    'user_domain_name': 'scalar',
-    'user_id': 'scalar',
-    'username': 'scalar',
-}
-
-
-SWIFT_2 = _but(SWIFT, drop=('internal',), add={
-    'application_credential_id': 'scalar',
-    'application_credential_name': 'scalar',
-    'application_credential_secret': 'scalar',
-    'http': HTTP,
-})
-
-
-OBJECT_STORE = {
-    'alibaba': ALIBABA,
-    'azure': AZURE_2,
-    'bos': BOS_2,
-    'filesystem': {'dir': 'scalar'},
-    'gcs': GCS_2,
-    's3': S3,
-    'storage_prefix': 'scalar',
-    'swift': SWIFT_2,
-}
-
-
-HTTP_CONFIG = {
-    'ca_file': 'scalar',
-    'idle_conn_timeout': 'scalar',
-    'insecure_skip_verify': 'bool',
-    'response_header_timeout': 'scalar',
-    'timeout': 'scalar',
-}
-
-
-S3_2 = {
-    'access_key_id': 'scalar',
-    'backoff_config': BACKOFF_CONFIG,
-    'bucketnames': 'scalar',
-    'chunk_delimiter': 'scalar',
-    'disable_dualstack': 'bool',
-    'endpoint': 'scalar',
-    'http_config': HTTP_CONFIG,
-    'insecure': 'bool',
-    'region': 'scalar',
-    's3': 'scalar',
-    's3forcepathstyle': 'bool',
-    'secret_access_key': 'scalar',
-    'session_token': 'scalar',
-    'signature_version': 'scalar',
-    'sse': SSE,
-    'storage_class': 'scalar',
-}
-
-
-RING_4 = {
-    'excluded_zones': 'scalar',
-    'heartbeat_timeout': 'scalar',
-    'kvstore': KVSTORE,
-    'replication_factor': 'number',
-    'zone_awareness_enabled': 'bool',
-}
-
-
-LIFECYCLER = {
-    'address': 'scalar',
-    'availability_zone': 'scalar',
-    'enable_inet6': 'bool',
-    'final_sleep': 'scalar',
-    'heartbeat_period': 'scalar',
-    'heartbeat_timeout': 'scalar',
-    'id': 'scalar',
-    'interface_names': 'list',
-    'join_after': 'scalar',
-    'min_ready_duration': 'scalar',
-    'num_tokens': 'number',
-    'observe_period': 'scalar',
-    'port': 'number',
-    'readiness_check_ring_health': 'bool',
-    'ring': RING_4,
-    'tokens_file_path': 'scalar',
-    'unregister_on_shutdown': 'bool',
-}
-
-
-PARTITION_RING = {
-    'delete_inactive_partition_after': 'scalar',
-    'kvstore': KVSTORE,
-    'min_partition_owners_count': 'number',
-    'min_partition_owners_duration': 'scalar',
-    'shuffle_shard_cache_size': 'number',
-}
-
-
-POOL_CONFIG = {'client_cleanup_period': 'scalar', 'health_check_ingest_limits': 'bool', 'remote_timeout': 'scalar'}
-
-
-CLIENT_CONFIG = {'grpc_client_config': GRPC_CONFIG, 'pool_config': POOL_CONFIG}
-
-
-POOL_CONFIG_2 = {'client_cleanup_period': 'scalar', 'health_check_ingesters': 'bool', 'remote_timeout': 'scalar'}
-
-
-INGESTER_CLIENT = {'grpc_client_config': GRPC_CONFIG, 'pool_config': POOL_CONFIG_2, 'remote_timeout': 'scalar'}
-
-
-HTTP_2 = {'enabled': 'bool', 'excluded_paths': 'scalar', 'excluded_user_agents': 'scalar', 'soft_validation': 'bool'}
-
-
-CLUSTER_VALIDATION = {
-    'additional_labels': 'scalar',
-    'grpc': {'enabled': 'bool', 'soft_validation': 'bool'},
-    'http': HTTP_2,
-    'label': 'scalar',
-}
-
-
-GRPC_TLS_CONFIG = {
-    'cert': 'scalar',
-    'cert_file': 'scalar',
-    'client_auth_type': 'scalar',
-    'client_ca': 'scalar',
-    'client_ca_file': 'scalar',
-    'key': 'open',
-    'key_file': 'scalar',
-}
-
-
-SERVER = {
-    'cluster_validation': CLUSTER_VALIDATION,
-    'create_new_traces': 'bool',
-    'graceful_shutdown_timeout': 'scalar',
-    'grpc_collect_max_streams_by_conn': 'bool',
-    'grpc_listen_address': 'scalar',
-    'grpc_listen_conn_limit': 'number',
-    'grpc_listen_network': 'scalar',
-    'grpc_listen_port': 'number',
-    'grpc_server_keepalive_time': 'scalar',
-    'grpc_server_keepalive_timeout': 'scalar',
-    'grpc_server_max_concurrent_streams': 'number',
-    'grpc_server_max_connection_age': 'scalar',
-    'grpc_server_max_connection_age_grace': 'scalar',
-    'grpc_server_max_connection_idle': 'scalar',
-    'grpc_server_max_recv_msg_size': 'number',
-    'grpc_server_max_send_msg_size': 'number',
-    'grpc_server_min_time_between_pings': 'scalar',
-    'grpc_server_num_workers': 'number',
-    'grpc_server_ping_without_stream_allowed': 'bool',
-    'grpc_server_recv_buffer_pools_enabled': 'bool',
-    'grpc_server_stats_tracking_enabled': 'bool',
-    'grpc_tls_config': GRPC_TLS_CONFIG,
-    'http_listen_address': 'scalar',
-    'http_listen_conn_limit': 'number',
-    'http_listen_network': 'scalar',
-    'http_listen_port': 'number',
-    'http_log_closed_connections_without_response_enabled': 'bool',
-    'http_path_prefix': 'scalar',
-    'http_server_idle_timeout': 'scalar',
-    'http_server_read_header_timeout': 'scalar',
-    'http_server_read_timeout': 'scalar',
-    'http_server_write_timeout': 'scalar',
-    'http_tls_config': GRPC_TLS_CONFIG,
-    'log_format': 'scalar',
-    'log_level': 'scalar',
-    'log_request_at_info_level_enabled': 'bool',
-    'log_request_exclude_headers_list': 'scalar',
-    'log_request_headers': 'bool',
-    'log_source_ips_enabled': 'bool',
-    'log_source_ips_full': 'bool',
-    'log_source_ips_header': 'scalar',
-    'log_source_ips_regex': 'scalar',
-    'proxy_protocol_enabled': 'bool',
-    'register_instrumentation': 'bool',
-    'report_grpc_codes_in_instrumentation_label_enabled': 'bool',
-    'tls_cipher_suites': 'scalar',
-    'tls_min_version': 'scalar',
-    'trace_request_exclude_headers_list': 'scalar',
-    'trace_request_headers': 'bool',
-}
-
-
-AUTHORIZATION = {'credentials': 'scalar', 'credentials_file': 'scalar', 'credentials_ref': 'scalar', 'type': 'scalar'}
-
-
-BASIC_AUTH = {
-    'password': 'scalar',
-    'password_file': 'scalar',
-    'password_ref': 'scalar',
-    'username': 'scalar',
-    'username_file': 'scalar',
-    'username_ref': 'scalar',
-}
-
-
-TLS_CONFIG_2 = {
-    'ca': 'scalar',
-    'ca_file': 'scalar',
-    'ca_ref': 'scalar',
-    'cert': 'scalar',
-    'cert_file': 'scalar',
-    'cert_ref': 'scalar',
-    'insecure_skip_verify': 'bool',
-    'key': 'scalar',
-    'key_file': 'scalar',
-    'key_ref': 'scalar',
-    'max_version': 'number',
-    'min_version': 'number',
-    'server_name': 'scalar',
-}
-
-
-OAUTH2 = {
-    'audience': 'scalar',
-    'claims': 'open',
-    'client_certificate_key': 'scalar',
-    'client_certificate_key_file': 'scalar',
-    'client_certificate_key_id': 'scalar',
-    'client_certificate_key_ref': 'scalar',
-    'client_id': 'scalar',
-    'client_secret': 'scalar',
-    'client_secret_file': 'scalar',
-    'client_secret_ref': 'scalar',
-    'endpoint_params': 'open',
-    'grant_type': 'scalar',
-    'iss': 'scalar',
-    'no_proxy': 'scalar',
-    'proxy_connect_header': 'open',
-    'proxy_from_environment': 'bool',
-    'proxy_url': {'url': 'scalar'},
-    'scopes': 'list',
-    'signature_algorithm': 'scalar',
-    'tls_config': TLS_CONFIG_2,
-    'token_url': 'scalar',
-}
-
-
-HTTP_CLIENT_CONFIG = {
-    'authorization': AUTHORIZATION,
-    'basic_auth': BASIC_AUTH,
-    'bearer_token': 'scalar',
-    'bearer_token_file': 'scalar',
-    'enable_http2': 'bool',
-    'follow_redirects': 'bool',
-    'http_headers': {},
-    'no_proxy': 'scalar',
-    'oauth2': OAUTH2,
-    'proxy_connect_header': 'open',
-    'proxy_from_environment': 'bool',
-    'proxy_url': {'url': 'scalar'},
-    'tls_config': TLS_CONFIG_2,
-}
-
-
-PATTERN_PERSISTENCE = {
-    'backoff_config': BACKOFF_CONFIG,
-    'basic_auth': {'password': 'scalar', 'username': 'scalar'},
-    'batch_size': 'number',
-    'http_client_config': HTTP_CLIENT_CONFIG,
-    'loki_address': 'scalar',
-    'push_period': 'scalar',
-    'timeout': 'scalar',
-    'use_tls': 'bool',
-}
-
-
-RESULTS_CACHE = {'cache': CHUNK_CACHE_CONFIG, 'compression': 'scalar'}
-
-
-S3_3 = _but(S3, add={'bucket_lookup_type': 'scalar'})
-
-
-OBJECT_STORE_2 = _but(OBJECT_STORE, add={
-    'named_stores': {'azure': 'open', 'filesystem': 'open', 'gcs': 'open', 's3': 'open', 'swift': 'open'},
-    's3': S3_3,
-})
-
-
-INDEX_GATEWAY_CLIENT = {
-    'grpc_client_config': GRPC_CONFIG,
-    'log_gateway_requests': 'bool',
-    'server_address': 'scalar',
-    'time_based_sharding_buckets': 'list',
-}
-
-
-TSDB_SHIPPER = {
-    'active_index_directory': 'scalar',
-    'cache_location': 'scalar',
-    'cache_ttl': 'scalar',
-    'index_gateway_client': INDEX_GATEWAY_CLIENT,
-    'ingesterdbretainperiod': 'scalar',
-    'ingestername': 'scalar',
-    'mode': 'scalar',
-    'query_ready_num_days': 'number',
-    'resync_interval': 'scalar',
-}
-
-
-INACTIVE_READ_SCALE = {
-    'enabled': 'bool',
-    'in_cooldown': 'number',
-    'max_capacity': 'number',
-    'min_capacity': 'number',
-    'out_cooldown': 'number',
-    'role_arn': 'scalar',
-    'target': 'number',
-}
-
-
-CHUNK_TABLES_PROVISIONING = {
-    'enable_inactive_throughput_on_demand_mode': 'bool',
-    'enable_ondemand_throughput_mode': 'bool',
-    'inactive_read_scale': INACTIVE_READ_SCALE,
-    'inactive_read_scale_lastn': 'number',
-    'inactive_read_throughput': 'number',
-    'inactive_write_scale': INACTIVE_READ_SCALE,
-    'inactive_write_scale_lastn': 'number',
-    'inactive_write_throughput': 'number',
-    'provisioned_read_throughput': 'number',
-    'provisioned_write_throughput': 'number',
-    'read_scale': INACTIVE_READ_SCALE,
-    'write_scale': INACTIVE_READ_SCALE,
-}
-
-
-KEYS = {
-    'analytics': {
-        'proxy_url': 'scalar',
-        'reporting_enabled': 'bool',
-        'tls_config': TLS_CONFIG,
-        'usage_stats_url': 'scalar',
+CHUNK_CACHE_CONFIG = block(
+    {
+        'background': BACKGROUND, 'embedded_cache': EMBEDDED_CACHE, 'memcached': MEMCACHED,
+        'memcached_client': MEMCACHED_CLIENT, 'redis': REDIS,
     },
-    'auth_enabled': 'bool',
-    'ballast_bytes': 'number',
-    'bloom_build': {
-        'builder': {
-            'backoff_config': BACKOFF_CONFIG,
-            'grpc_config': GRPC_CONFIG,
-            'planner_address': 'scalar',
-            'working_directory': 'scalar',
-        },
-        'enabled': 'bool',
-        'planner': {
-            'max_table_offset': 'number',
-            'min_table_offset': 'number',
-            'planning_interval': 'scalar',
-            'queue': {
-                'clean_tasks_directory': 'bool',
-                'max_queued_tasks_per_tenant': 'number',
-                'store_tasks_on_disk': 'bool',
-                'tasks_disk_directory': 'scalar',
+    scalar='default_validity prefix',
+)
+
+
+CONSUL = block(
+    bool='consistent_reads', number='watch_burst_size watch_rate_limit',
+    scalar='acl_token cas_retry_delay host http_client_timeout',
+)
+
+
+ETCD = block(
+    bool='tls_enabled tls_insecure_skip_verify', list='endpoints', number='max_retries',
+    scalar='dial_timeout password tls_ca_path tls_cert_path tls_cipher_suites tls_key_path tls_min_version '
+           'tls_server_name username',
+)
+
+
+MULTI = block(bool='mirror_enabled', scalar='mirror_timeout primary secondary')
+
+
+KVSTORE = block({'consul': CONSUL, 'etcd': ETCD, 'multi': MULTI}, scalar='prefix store')
+
+
+RING = block(
+    {'kvstore': KVSTORE}, bool='instance_enable_ipv6', list='instance_interface_names', number='instance_port',
+    scalar='heartbeat_period heartbeat_timeout instance_addr instance_id',
+)
+
+
+RING_2 = but(RING, add=block(number='num_tokens'))
+
+
+RING_3 = but(RING_2, add=block(
+    bool='zone_awareness_enabled', number='replication_factor', scalar='instance_availability_zone tokens_file_path',
+))
+
+
+ALIBABACLOUD = block(
+    number='conn_timeout_sec read_write_timeout_sec', scalar='access_key_id bucket endpoint secret_access_key',
+)
+
+
+AZURE = block(
+    bool='use_federated_token use_managed_identity use_service_principal',
+    number='download_buffer_size max_retries upload_buffer_count upload_buffer_size',
+    scalar='account_key account_name active_directory_endpoint chunk_delimiter client_id client_secret '
+           'connection_string container_name endpoint_suffix environment max_retry_delay min_retry_delay '
+           'request_timeout tenant_id user_assigned_id',
+)
+
+
+BOS = block(scalar='access_key_id bucket_name endpoint secret_access_key')
+
+
+AIMD = block(number='backoff_factor start upper_bound')
+
+
+CONTROLLER = block({'aimd': AIMD}, scalar='strategy')
+
+
+CONFIG = block(number='max_per_second up_to', scalar='at')
+
+
+HEDGING = block({'config': CONFIG}, scalar='strategy')
+
+
+CONGESTION_CONTROL = block(
+    {
+        'controller': CONTROLLER, 'hedging': HEDGING, 'retry': block(number='limit', scalar='strategy'),
+    },
+    bool='enabled',
+)
+
+
+COS = block(
+    {
+        'backoff_config': BACKOFF_CONFIG, 'http_config': block(scalar='idle_conn_timeout response_header_timeout'),
+    },
+    bool='forcepathstyle',
+    scalar='access_key_id api_key auth_endpoint bucketnames cr_token_file_path endpoint region secret_access_key '
+           'service_instance_id trusted_profile_id trusted_profile_name',
+)
+
+
+GCS = block(
+    bool='enable_http2 enable_opencensus enable_retries', number='chunk_buffer_size',
+    scalar='bucket_name endpoint request_timeout service_account',
+)
+
+
+ALIBABA = block(scalar='access_key_id access_key_secret bucket endpoint')
+
+
+AZURE_2 = block(
+    number='max_retries',
+    scalar='account_key account_name chunk_delimiter connection_string container_name endpoint_suffix '
+           'user_assigned_id',
+)
+
+
+BOS_2 = block(scalar='access_key bucket endpoint secret_key')
+
+
+GCS_2 = block(number='chunk_buffer_size max_retries', scalar='bucket_name service_account')
+
+
+HTTP = block(
+    bool='insecure_skip_verify', number='max_connections_per_host max_idle_connections max_idle_connections_per_host',
+    scalar='expect_continue_timeout idle_conn_timeout response_header_timeout tls_ca_path tls_cert_path '
+           'tls_handshake_timeout tls_key_path tls_server_name',
+)
+
+
+SSE = block(scalar='kms_encryption_context kms_key_id type')
+
+
+S3 = block(
+    {'http': HTTP, 'sse': SSE, 'trace': block(bool='enabled')},
+    bool='dualstack_enabled insecure native_aws_auth_enabled send_content_md5', number='max_retries part_size',
+    open='bucket_lookup_type',
+    scalar='access_key_id bucket_name endpoint list_objects_version region secret_access_key session_token '
+           'storage_class sts_endpoint',
+)
+
+
+SWIFT = block(
+    {'http': block(scalar='tls_ca_path')}, bool='internal', number='auth_version max_retries',
+    scalar='auth_url connect_timeout container_name domain_id domain_name password project_domain_id '
+           'project_domain_name project_id project_name region_name request_timeout user_domain_id user_domain_name '
+           'user_id username',
+)
+
+
+SWIFT_2 = but(SWIFT, drop=('internal',), add=block(
+    {'http': HTTP}, scalar='application_credential_id application_credential_name application_credential_secret',
+))
+
+
+OBJECT_STORE = block(
+    {
+        'alibaba': ALIBABA, 'azure': AZURE_2, 'bos': BOS_2, 'filesystem': block(scalar='dir'), 'gcs': GCS_2, 's3': S3,
+        'swift': SWIFT_2,
+    },
+    scalar='storage_prefix',
+)
+
+
+HTTP_CONFIG = block(bool='insecure_skip_verify', scalar='ca_file idle_conn_timeout response_header_timeout timeout')
+
+
+S3_2 = block(
+    {'backoff_config': BACKOFF_CONFIG, 'http_config': HTTP_CONFIG, 'sse': SSE},
+    bool='disable_dualstack insecure s3forcepathstyle',
+    scalar='access_key_id bucketnames chunk_delimiter endpoint region s3 secret_access_key session_token '
+           'signature_version storage_class',
+)
+
+
+RING_4 = block(
+    {'kvstore': KVSTORE}, bool='zone_awareness_enabled', number='replication_factor',
+    scalar='excluded_zones heartbeat_timeout',
+)
+
+
+LIFECYCLER = block(
+    {'ring': RING_4}, bool='enable_inet6 readiness_check_ring_health unregister_on_shutdown', list='interface_names',
+    number='num_tokens port',
+    scalar='address availability_zone final_sleep heartbeat_period heartbeat_timeout id join_after '
+           'min_ready_duration observe_period tokens_file_path',
+)
+
+
+PARTITION_RING = block(
+    {'kvstore': KVSTORE}, number='min_partition_owners_count shuffle_shard_cache_size',
+    scalar='delete_inactive_partition_after min_partition_owners_duration',
+)
+
+
+POOL_CONFIG = block(bool='health_check_ingest_limits', scalar='client_cleanup_period remote_timeout')
+
+
+CLIENT_CONFIG = block({'grpc_client_config': GRPC_CONFIG, 'pool_config': POOL_CONFIG})
+
+
+POOL_CONFIG_2 = block(bool='health_check_ingesters', scalar='client_cleanup_period remote_timeout')
+
+
+INGESTER_CLIENT = block({'grpc_client_config': GRPC_CONFIG, 'pool_config': POOL_CONFIG_2}, scalar='remote_timeout')
+
+
+HTTP_2 = block(bool='enabled soft_validation', scalar='excluded_paths excluded_user_agents')
+
+
+CLUSTER_VALIDATION = block(
+    {'grpc': block(bool='enabled soft_validation'), 'http': HTTP_2}, scalar='additional_labels label',
+)
+
+
+GRPC_TLS_CONFIG = block(open='key', scalar='cert cert_file client_auth_type client_ca client_ca_file key_file')
+
+
+SERVER = block(
+    {
+        'cluster_validation': CLUSTER_VALIDATION, 'grpc_tls_config': GRPC_TLS_CONFIG,
+        'http_tls_config': GRPC_TLS_CONFIG,
+    },
+    bool='create_new_traces grpc_collect_max_streams_by_conn grpc_server_ping_without_stream_allowed '
+         'grpc_server_recv_buffer_pools_enabled grpc_server_stats_tracking_enabled '
+         'http_log_closed_connections_without_response_enabled log_request_at_info_level_enabled log_request_headers '
+         'log_source_ips_enabled log_source_ips_full proxy_protocol_enabled register_instrumentation '
+         'report_grpc_codes_in_instrumentation_label_enabled trace_request_headers',
+    number='grpc_listen_conn_limit grpc_listen_port grpc_server_max_concurrent_streams grpc_server_max_recv_msg_size '
+           'grpc_server_max_send_msg_size grpc_server_num_workers http_listen_conn_limit http_listen_port',
+    scalar='graceful_shutdown_timeout grpc_listen_address grpc_listen_network grpc_server_keepalive_time '
+           'grpc_server_keepalive_timeout grpc_server_max_connection_age grpc_server_max_connection_age_grace '
+           'grpc_server_max_connection_idle grpc_server_min_time_between_pings http_listen_address '
+           'http_listen_network http_path_prefix http_server_idle_timeout http_server_read_header_timeout '
+           'http_server_read_timeout http_server_write_timeout log_format log_level log_request_exclude_headers_list '
+           'log_source_ips_header log_source_ips_regex tls_cipher_suites tls_min_version '
+           'trace_request_exclude_headers_list',
+)
+
+
+AUTHORIZATION = block(scalar='credentials credentials_file credentials_ref type')
+
+
+BASIC_AUTH = block(scalar='password password_file password_ref username username_file username_ref')
+
+
+TLS_CONFIG_2 = block(
+    bool='insecure_skip_verify', number='max_version min_version',
+    scalar='ca ca_file ca_ref cert cert_file cert_ref key key_file key_ref server_name',
+)
+
+
+OAUTH2 = block(
+    {'proxy_url': block(scalar='url'), 'tls_config': TLS_CONFIG_2}, bool='proxy_from_environment', list='scopes',
+    open='claims endpoint_params proxy_connect_header',
+    scalar='audience client_certificate_key client_certificate_key_file client_certificate_key_id '
+           'client_certificate_key_ref client_id client_secret client_secret_file client_secret_ref grant_type iss '
+           'no_proxy signature_algorithm token_url',
+)
+
+
+HTTP_CLIENT_CONFIG = block(
+    {
+        'authorization': AUTHORIZATION, 'basic_auth': BASIC_AUTH, 'http_headers': {}, 'oauth2': OAUTH2,
+        'proxy_url': block(scalar='url'), 'tls_config': TLS_CONFIG_2,
+    },
+    bool='enable_http2 follow_redirects proxy_from_environment', open='proxy_connect_header',
+    scalar='bearer_token bearer_token_file no_proxy',
+)
+
+
+PATTERN_PERSISTENCE = block(
+    {
+        'backoff_config': BACKOFF_CONFIG, 'basic_auth': block(scalar='password username'),
+        'http_client_config': HTTP_CLIENT_CONFIG,
+    },
+    bool='use_tls', number='batch_size', scalar='loki_address push_period timeout',
+)
+
+
+RESULTS_CACHE = block({'cache': CHUNK_CACHE_CONFIG}, scalar='compression')
+
+
+S3_3 = but(S3, add=block(scalar='bucket_lookup_type'))
+
+
+OBJECT_STORE_2 = but(OBJECT_STORE, add=block(
+    {
+        'named_stores': block(open='azure filesystem gcs s3 swift'), 's3': S3_3,
+    },
+))
+
+
+INDEX_GATEWAY_CLIENT = block(
+    {'grpc_client_config': GRPC_CONFIG}, bool='log_gateway_requests', list='time_based_sharding_buckets',
+    scalar='server_address',
+)
+
+
+TSDB_SHIPPER = block(
+    {'index_gateway_client': INDEX_GATEWAY_CLIENT}, number='query_ready_num_days',
+    scalar='active_index_directory cache_location cache_ttl ingesterdbretainperiod ingestername mode resync_interval',
+)
+
+
+INACTIVE_READ_SCALE = block(
+    bool='enabled', number='in_cooldown max_capacity min_capacity out_cooldown target', scalar='role_arn',
+)
+
+
+CHUNK_TABLES_PROVISIONING = block(
+    {
+        'inactive_read_scale': INACTIVE_READ_SCALE, 'inactive_write_scale': INACTIVE_READ_SCALE,
+        'read_scale': INACTIVE_READ_SCALE, 'write_scale': INACTIVE_READ_SCALE,
+    },
+    bool='enable_inactive_throughput_on_demand_mode enable_ondemand_throughput_mode',
+    number='inactive_read_scale_lastn inactive_read_throughput inactive_write_scale_lastn inactive_write_throughput '
+           'provisioned_read_throughput provisioned_write_throughput',
+)
+
+
+KEYS = block(
+    {
+        'analytics': block({'tls_config': TLS_CONFIG}, bool='reporting_enabled', scalar='proxy_url usage_stats_url'),
+        'bloom_build': block(
+            {
+                'builder': block(
+                    {'backoff_config': BACKOFF_CONFIG, 'grpc_config': GRPC_CONFIG},
+                    scalar='planner_address working_directory',
+                ),
+                'planner': block(
+                    {
+                        'queue': block(
+                            bool='clean_tasks_directory store_tasks_on_disk', number='max_queued_tasks_per_tenant',
+                            scalar='tasks_disk_directory',
+                        ),
+                        'retention': block(bool='enabled', number='max_lookback_days'),
+                    },
+                    number='max_table_offset min_table_offset', scalar='planning_interval',
+                ),
             },
-            'retention': {'enabled': 'bool', 'max_lookback_days': 'number'},
-        },
-    },
-    'bloom_gateway': {
-        'block_query_concurrency': 'number',
-        'client': {
-            'addresses': 'scalar',
-            'grpc_client_config': GRPC_CONFIG,
-            'pool_config': {'check_interval': 'scalar'},
-        },
-        'enabled': 'bool',
-        'fetch_blocks_async': 'bool',
-        'max_outstanding_per_tenant': 'number',
-        'num_multiplex_tasks': 'number',
-        'worker_concurrency': 'number',
-    },
-    'chunk_store_config': {
-        'cache_lookups_older_than': 'scalar',
-        'chunk_cache_config': CHUNK_CACHE_CONFIG,
-        'chunk_cache_config_l2': CHUNK_CACHE_CONFIG,
-        'l2_chunk_cache_handoff': 'scalar',
-        'skip_query_writeback_cache_older_than': 'scalar',
-        'write_dedupe_cache_config': CHUNK_CACHE_CONFIG,
-    },
-    'common': {
-        'compactor_address': 'scalar',
-        'compactor_grpc_address': 'scalar',
-        'instance_addr': 'scalar',
-        'instance_interface_names': 'list',
-        'path_prefix': 'scalar',
-        'persist_tokens': 'bool',
-        'replication_factor': 'number',
-        'ring': RING_3,
-        'scratch_path': 'scalar',
-        'storage': {
-            'alibabacloud': ALIBABACLOUD,
-            'azure': AZURE,
-            'bos': BOS,
-            'congestion_control': CONGESTION_CONTROL,
-            'cos': COS,
-            'filesystem': {'chunks_directory': 'scalar', 'rules_directory': 'scalar'},
-            'gcs': GCS,
-            'hedging': CONFIG,
-            'object_store': OBJECT_STORE,
-            's3': S3_2,
-            'swift': SWIFT,
-        },
-    },
-    'compactor': {
-        '_': 'bool',
-        'apply_retention_interval': 'scalar',
-        'backup_delete_request_store_db_type': 'scalar',
-        'compaction_interval': 'scalar',
-        'compactor_ring': RING_3,
-        'delete_batch_size': 'number',
-        'delete_max_interval': 'scalar',
-        'delete_request_cancel_period': 'scalar',
-        'delete_request_store': 'scalar',
-        'delete_request_store_db_type': 'scalar',
-        'delete_request_store_key_prefix': 'scalar',
-        'deletion_ignore_missing_chunks': 'bool',
-        'deletion_marker_object_store_prefix': 'scalar',
-        'horizontal_scaling_mode': 'scalar',
-        'jobs_config': {
-            'deletion': {
-                'chunk_processing_concurrency': 'number',
-                'deletion_manifest_store_prefix': 'scalar',
-                'max_retries': 'number',
-                'timeout': 'scalar',
+            bool='enabled',
+        ),
+        'bloom_gateway': block(
+            {
+                'client': block(
+                    {'grpc_client_config': GRPC_CONFIG, 'pool_config': block(scalar='check_interval')},
+                    scalar='addresses',
+                ),
             },
-        },
-        'max_compaction_parallelism': 'number',
-        'retention_backoff_config': BACKOFF_CONFIG,
-        'retention_delete_delay': 'scalar',
-        'retention_delete_worker_count': 'number',
-        'retention_enabled': 'bool',
-        'retention_table_timeout': 'scalar',
-        'skip_latest_n_tables': 'number',
-        'tables_to_compact': 'number',
-        'upload_parallelism': 'number',
-        'worker_config': {'num_sub_workers': 'number'},
-        'working_directory': 'scalar',
-    },
-    'compactor_grpc_client': _but(GRPC_CONFIG, add={
-        'initial_connection_window_size': 'scalar',
-        'initial_stream_window_size': 'scalar',
-    }),
-    'configexpandenv': 'bool',
-    'configfile': 'scalar',
-    'dataobj': {
-        'consumer': {
-            'builderconfig': {
-                'buffer_size': 'open',
-                'dataobj_sort_order': 'scalar',
-                'max_page_rows': 'number',
-                'section_stripe_merge_limit': 'number',
-                'target_object_size': 'open',
-                'target_page_size': 'open',
-                'target_section_size': 'open',
+            bool='enabled fetch_blocks_async',
+            number='block_query_concurrency max_outstanding_per_tenant num_multiplex_tasks worker_concurrency',
+        ),
+        'chunk_store_config': block(
+            {
+                'chunk_cache_config': CHUNK_CACHE_CONFIG, 'chunk_cache_config_l2': CHUNK_CACHE_CONFIG,
+                'write_dedupe_cache_config': CHUNK_CACHE_CONFIG,
             },
-            'idle_flush_timeout': 'scalar',
-            'lifecycler': LIFECYCLER,
-            'max_builder_age': 'scalar',
-            'partition_ring': PARTITION_RING,
-            'topic': 'scalar',
-            'uploader': {'shaprefixsize': 'number'},
-        },
-        'enabled': 'bool',
-        'index': {
-            'buffer_size': 'open',
-            'events_per_index': 'number',
-            'flush_interval': 'scalar',
-            'max_idle_time': 'scalar',
-            'max_page_rows': 'number',
-            'section_stripe_merge_limit': 'number',
-            'target_object_size': 'open',
-            'target_page_size': 'open',
-            'target_section_size': 'open',
-        },
-        'metastore': {'index_storage_prefix': 'scalar', 'partition_ratio': 'number'},
-        'storage_bucket_prefix': 'scalar',
-    },
-    'distributor': {
-        'dataobj_tee': {
-            'debug_metrics_enabled': 'bool',
-            'enabled': 'bool',
-            'max_buffered_bytes': 'number',
-            'per_partition_rate_bytes': 'number',
-            'rate_batch_window': 'scalar',
-            'topic': 'scalar',
-        },
-        'default_policy_stream_mappings': 'open',
-        'ingest_limits_dry_run_enabled': 'bool',
-        'ingest_limits_enabled': 'bool',
-        'ingester_writes_enabled': 'bool',
-        'kafka_writes_enabled': 'bool',
-        'max_decompressed_size': 'number',
-        'max_recv_msg_size': 'number',
-        'otlp_config': {'default_resource_attributes_as_index_labels': 'list'},
-        'push_worker_count': 'number',
-        'rate_store': {
-            'debug': 'bool',
-            'ingester_request_timeout': 'scalar',
-            'max_request_parallelism': 'number',
-            'stream_rate_update_interval': 'scalar',
-        },
-        'ring': RING,
-        'write_failures_logging': {'add_insights_label': 'bool', 'rate': 'open'},
-    },
-    'frontend': {
-        'address': 'scalar',
-        'compress_responses': 'bool',
-        'downstream_url': 'scalar',
-        'encoding': 'scalar',
-        'graceful_shutdown_timeout': 'scalar',
-        'grpc_client_config': GRPC_CONFIG,
-        'instance_enable_ipv6': 'bool',
-        'instance_interface_names': 'list',
-        'log_queries_longer_than': 'scalar',
-        'log_query_request_headers': 'scalar',
-        'max_body_size': 'number',
-        'max_outstanding_per_tenant': 'number',
-        'port': 'number',
-        'querier_forget_delay': 'scalar',
-        'query_stats_enabled': 'bool',
-        'scheduler_address': 'scalar',
-        'scheduler_dns_lookup_period': 'scalar',
-        'scheduler_worker_concurrency': 'number',
-        'support_parquet_encoding': 'bool',
-        'tail_proxy_url': 'scalar',
-        'tail_tls_config': TLS_CONFIG,
-    },
-    'frontend_worker': {
-        'dns_lookup_duration': 'scalar',
-        'frontend_address': 'scalar',
-        'grpc_client_config': GRPC_CONFIG,
-        'id': 'scalar',
-        'query_frontend_grpc_client': GRPC_CONFIG,
-        'query_scheduler_grpc_client': GRPC_CONFIG,
-        'scheduler_address': 'scalar',
-    },
-    'http_prefix': 'scalar',
-    'index_gateway': {'mode': 'scalar', 'ring': RING_3},
-    'ingest_limits': {
-        'active_window': 'scalar',
-        'bucket_size': 'scalar',
-        'consumer_group': 'scalar',
-        'enabled': 'bool',
-        'eviction_interval': 'scalar',
-        'lifecycler': LIFECYCLER,
-        'num_partitions': 'number',
-        'rate_window': 'scalar',
-        'topic': 'scalar',
-    },
-    'ingest_limits_frontend': {
-        'accepted_streams_cache_enabled': 'bool',
-        'accepted_streams_cache_ttl': 'scalar',
-        'accepted_streams_cache_ttl_jitter': 'scalar',
-        'assigned_partitions_cache_enabled': 'bool',
-        'assigned_partitions_cache_ttl': 'scalar',
-        'client_config': CLIENT_CONFIG,
-        'lifecycler': LIFECYCLER,
-        'num_partitions': 'number',
-    },
-    'ingest_limits_frontend_client': CLIENT_CONFIG,
-    'ingester': {
-        'autoforget_unhealthy': 'bool',
-        'chunk_block_size': 'number',
-        'chunk_encoding': 'scalar',
-        'chunk_idle_period': 'scalar',
-        'chunk_retain_period': 'scalar',
-        'chunk_target_size': 'number',
-        'concurrent_flushes': 'number',
-        'delegate_stream_limits_enabled': 'bool',
-        'flush_check_period': 'scalar',
-        'flush_op_backoff': BACKOFF_CONFIG,
-        'flush_op_timeout': 'scalar',
-        'index_shards': 'number',
-        'kafka_ingestion': {'enabled': 'bool', 'partition_ring': PARTITION_RING},
-        'lifecycler': LIFECYCLER,
-        'max_chunk_age': 'scalar',
-        'max_dropped_streams': 'number',
-        'max_returned_stream_errors': 'number',
-        'owned_streams_check_interval': 'scalar',
-        'query_store_max_look_back_period': 'scalar',
-        'shutdown_marker_path': 'scalar',
-        'sync_min_utilization': 'number',
-        'sync_period': 'scalar',
-        'wal': {
-            'checkpoint_duration': 'scalar',
-            'dir': 'scalar',
-            'disk_full_threshold': 'number',
-            'enabled': 'bool',
-            'flush_on_shutdown': 'bool',
-            'replay_memory_ceiling': 'open',
-        },
-    },
-    'ingester_client': INGESTER_CLIENT,
-    'internal_server': _but(SERVER, add={'enable': 'bool'}),
-    'kafka_config': {
-        'address': 'scalar',
-        'auto_create_topic_default_partitions': 'number',
-        'auto_create_topic_enabled': 'bool',
-        'client_id': 'scalar',
-        'consumer_group': 'scalar',
-        'consumer_group_offset_commit_interval': 'scalar',
-        'dial_timeout': 'scalar',
-        'enable_kafka_histograms': 'bool',
-        'last_produced_offset_retry_timeout': 'scalar',
-        'max_consumer_lag_at_startup': 'scalar',
-        'max_consumer_workers': 'number',
-        'producer_max_buffered_bytes': 'number',
-        'producer_max_record_size_bytes': 'number',
-        'reader_config': {'address': 'scalar', 'client_id': 'scalar'},
-        'sasl_password': 'scalar',
-        'sasl_username': 'scalar',
-        'topic': 'scalar',
-        'tracing_enabled': 'bool',
-        'write_timeout': 'scalar',
-        'writer_config': {'address': 'scalar', 'client_id': 'scalar'},
-    },
-    'limits_config': {
-        'allow_deletes': 'bool',
-        'allow_structured_metadata': 'bool',
-        'block_ingestion_policy_until': 'open',
-        'block_ingestion_status_code': 'number',
-        'block_ingestion_until': 'scalar',
-        'blocked_queries': 'open',
-        'bloom_block_encoding': 'scalar',
-        'bloom_build_builder_response_timeout': 'scalar',
-        'bloom_build_max_builders': 'number',
-        'bloom_build_task_max_retries': 'number',
-        'bloom_creation_enabled': 'bool',
-        'bloom_gateway_enable_filtering': 'bool',
-        'bloom_max_block_size': 'open',
-        'bloom_max_bloom_size': 'open',
-        'bloom_planning_strategy': 'scalar',
-        'bloom_prefetch_blocks': 'bool',
-        'bloom_split_series_keyspace_by': 'number',
-        'bloom_task_target_series_chunk_size': 'open',
-        'cardinality_limit': 'number',
-        'creation_grace_period': 'scalar',
-        'debug_engine_streams': 'bool',
-        'debug_engine_tasks': 'bool',
-        'deletion_mode': 'scalar',
-        'discover_generic_fields': 'open',
-        'discover_log_levels': 'bool',
-        'discover_service_name': 'list',
-        'enable_multi_variant_queries': 'bool',
-        'enforced_labels': 'list',
-        'engine_results_cache_time_bucket_interval': 'scalar',
-        'increment_duplicate_timestamp': 'bool',
-        'index_gateway_max_capacity': 'number',
-        'index_gateway_shard_size': 'number',
-        'ingestion_burst_size_mb': 'number',
-        'ingestion_partitions_tenant_shard_size': 'number',
-        'ingestion_rate_mb': 'number',
-        'ingestion_rate_strategy': 'scalar',
-        'log_level_fields': 'list',
-        'log_level_from_json_max_depth': 'number',
-        'max_cache_freshness_per_query': 'scalar',
-        'max_chunks_per_query': 'number',
-        'max_concurrent_tail_requests': 'number',
-        'max_entries_limit_per_query': 'number',
-        'max_global_streams_per_user': 'number',
-        'max_label_name_length': 'number',
-        'max_label_names_per_series': 'number',
-        'max_label_value_length': 'number',
-        'max_line_size': 'open',
-        'max_line_size_truncate': 'bool',
-        'max_line_size_truncate_identifier': 'scalar',
-        'max_metadata_cache_freshness': 'scalar',
-        'max_querier_bytes_read': 'open',
-        'max_queriers_per_tenant': 'number',
-        'max_query_bytes_read': 'open',
-        'max_query_capacity': 'number',
-        'max_query_length': 'scalar',
-        'max_query_lookback': 'scalar',
-        'max_query_parallelism': 'number',
-        'max_query_range': 'scalar',
-        'max_query_series': 'number',
-        'max_scan_task_parallelism': 'number',
-        'max_stats_cache_freshness': 'scalar',
-        'max_streams_matchers_per_query': 'number',
-        'max_streams_per_user': 'number',
-        'max_structured_metadata_entries_count': 'number',
-        'max_structured_metadata_size': 'open',
-        'metric_aggregation_enabled': 'bool',
-        'min_sharding_lookback': 'scalar',
-        'minimum_labels_number': 'number',
-        'otlp_config': {
-            'log_attributes': 'list',
-            'resource_attributes': {'attributes_config': 'list', 'ignore_defaults': 'bool'},
-            'scope_attributes': 'list',
-            'severity_text_as_label': 'bool',
-        },
-        'pattern_ingester_tokenizable_json_fields_append': 'scalar',
-        'pattern_ingester_tokenizable_json_fields_default': 'scalar',
-        'pattern_ingester_tokenizable_json_fields_delete': 'scalar',
-        'pattern_persistence_enabled': 'bool',
-        'pattern_persistence_granularity': 'scalar',
-        'pattern_rate_threshold': 'number',
-        'per_stream_rate_limit': 'open',
-        'per_stream_rate_limit_burst': 'open',
-        'per_tenant_override_config': 'scalar',
-        'per_tenant_override_period': 'scalar',
-        'policy_enforced_labels': 'open',
-        'policy_override_limits': 'open',
-        'policy_stream_mapping': 'open',
-        'query_ready_index_num_days': 'number',
-        'query_timeout': 'scalar',
-        'recent_metadata_query_window': 'scalar',
-        'reject_old_samples': 'bool',
-        'reject_old_samples_max_age': 'scalar',
-        'required_labels': 'list',
-        'retention_period': 'scalar',
-        'retention_stream': 'list',
-        'ruler_alertmanager_config': 'open',
-        'ruler_enable_wal_replay': 'bool',
-        'ruler_max_rule_groups_per_tenant': 'number',
-        'ruler_max_rules_per_rule_group': 'number',
-        'ruler_remote_evaluation_max_response_size': 'number',
-        'ruler_remote_evaluation_timeout': 'scalar',
-        'ruler_remote_write_config': 'open',
-        'ruler_remote_write_disabled': 'bool',
-        'ruler_remote_write_headers': 'open',
-        'ruler_remote_write_queue_batch_send_deadline': 'scalar',
-        'ruler_remote_write_queue_capacity': 'number',
-        'ruler_remote_write_queue_max_backoff': 'scalar',
-        'ruler_remote_write_queue_max_samples_per_send': 'number',
-        'ruler_remote_write_queue_max_shards': 'number',
-        'ruler_remote_write_queue_min_backoff': 'scalar',
-        'ruler_remote_write_queue_min_shards': 'number',
-        'ruler_remote_write_queue_retry_on_ratelimit': 'bool',
-        'ruler_remote_write_relabel_configs': 'open',
-        'ruler_remote_write_sigv4_config': 'open',
-        'ruler_remote_write_timeout': 'scalar',
-        'ruler_remote_write_url': 'scalar',
-        'ruler_tenant_shard_size': 'number',
-        's3_sse_kms_encryption_context': 'scalar',
-        's3_sse_kms_key_id': 'scalar',
-        's3_sse_type': 'scalar',
-        'shard_aggregations': 'list',
-        'shard_streams': {
-            'desired_rate': 'open',
-            'enabled': 'bool',
-            'logging_enabled': 'bool',
-            'time_sharding_enabled': 'bool',
-            'time_sharding_ignore_recent': 'scalar',
-        },
-        'simulated_push_latency': 'scalar',
-        'split_ingester_queries_by_interval': 'scalar',
-        'split_instant_metric_queries_by_interval': 'scalar',
-        'split_metadata_queries_by_interval': 'scalar',
-        'split_queries_by_interval': 'scalar',
-        'split_recent_metadata_queries_by_interval': 'scalar',
-        'tsdb_max_bytes_per_shard': 'open',
-        'tsdb_max_query_parallelism': 'number',
-        'tsdb_precompute_chunks': 'bool',
-        'tsdb_sharding_strategy': 'scalar',
-        'unordered_writes': 'bool',
-        'use_owned_stream_count': 'bool',
-        'volume_enabled': 'bool',
-        'volume_max_series': 'number',
-    },
-    'listtargets': 'bool',
-    'logconfig': 'bool',
-    'memberlist': {
-        'abort_if_cluster_fast_join_fails': 'bool',
-        'abort_if_cluster_fast_join_fails_min_nodes': 'number',
-        'abort_if_cluster_join_fails': 'bool',
-        'acquire_writer_timeout': 'scalar',
-        'advertise_addr': 'scalar',
-        'advertise_port': 'number',
-        'bind_addr': 'list',
-        'bind_port': 'number',
-        'broadcast_timeout_for_local_updates_on_shutdown': 'scalar',
-        'cluster_label': 'scalar',
-        'cluster_label_verification_disabled': 'bool',
-        'compression_enabled': 'bool',
-        'dead_node_reclaim_time': 'scalar',
-        'gossip_interval': 'scalar',
-        'gossip_nodes': 'number',
-        'gossip_to_dead_nodes_time': 'scalar',
-        'join_members': 'open',
-        'leave_timeout': 'scalar',
-        'left_ingesters_timeout': 'scalar',
-        'max_concurrent_writes': 'number',
-        'max_join_backoff': 'scalar',
-        'max_join_retries': 'number',
-        'message_history_buffer_bytes': 'number',
-        'min_join_backoff': 'scalar',
-        'node_name': 'scalar',
-        'notify_interval': 'scalar',
-        'obsolete_entries_timeout': 'scalar',
-        'packet_dial_timeout': 'scalar',
-        'packet_write_timeout': 'scalar',
-        'pull_push_interval': 'scalar',
-        'randomize_node_name': 'bool',
-        'rejoin_interval': 'scalar',
-        'rejoin_seed_nodes': 'open',
-        'retransmit_factor': 'number',
-        'stream_timeout': 'scalar',
-        'tls_ca_path': 'scalar',
-        'tls_cert_path': 'scalar',
-        'tls_cipher_suites': 'scalar',
-        'tls_enabled': 'bool',
-        'tls_insecure_skip_verify': 'bool',
-        'tls_key_path': 'scalar',
-        'tls_min_version': 'scalar',
-        'tls_server_name': 'scalar',
-        'watch_prefix_buffer_size': 'number',
-        'zone_aware_routing': {'enabled': 'bool', 'instance_availability_zone': 'scalar', 'role': 'scalar'},
-    },
-    'metrics_namespace': 'scalar',
-    'operational_config': {
-        'filter_push_request_streams_ips': 'list',
-        'limited_log_push_errors': 'bool',
-        'log_duplicate_metrics': 'bool',
-        'log_duplicate_stream_info': 'bool',
-        'log_hash_of_labels': 'bool',
-        'log_push_request': 'bool',
-        'log_push_request_streams': 'bool',
-        'log_service_name_discovery': 'bool',
-        'log_stream_creation': 'bool',
-    },
-    'pattern_ingester': {
-        'client_config': INGESTER_CLIENT,
-        'concurrent_flushes': 'number',
-        'connection_timeout': 'scalar',
-        'enabled': 'bool',
-        'flush_check_period': 'scalar',
-        'lifecycler': LIFECYCLER,
-        'max_allowed_line_length': 'number',
-        'max_chunk_age': 'scalar',
-        'max_clusters': 'number',
-        'max_eviction_ratio': 'number',
-        'metric_aggregation': _but(PATTERN_PERSISTENCE, drop=('batch_size',), add={'sample_period': 'scalar'}),
-        'pattern_persistence': PATTERN_PERSISTENCE,
-        'pattern_sample_interval': 'scalar',
-        'retain_for': 'scalar',
-        'tee_config': {
-            'batch_flush_interval': 'scalar',
-            'batch_size': 'number',
-            'flush_queue_size': 'number',
-            'flush_worker_count': 'number',
-            'stop_flush_timeout': 'scalar',
-        },
-        'volume_threshold': 'number',
-    },
-    'printconfig': 'bool',
-    'profiling': {'block_profile_rate': 'number', 'cpu_profile_rate': 'number', 'mutex_profile_fraction': 'number'},
-    'querier': {
-        'engine': {'max_count_min_sketch_heap_size': 'number', 'max_look_back_period': 'scalar'},
-        'extra_query_delay': 'scalar',
-        'max_concurrent': 'number',
-        'multi_tenant_queries_enabled': 'bool',
-        'per_request_limits_enabled': 'bool',
-        'query_ingester_only': 'bool',
-        'query_ingesters_within': 'scalar',
-        'query_partition_ingesters': 'bool',
-        'query_store_only': 'bool',
-        'tail_max_duration': 'scalar',
-    },
-    'query_engine': {
-        'align_queries_with_step': 'bool',
-        'batch_size': 'number',
-        'distributed': 'bool',
-        'downstream_address': 'scalar',
-        'enable': 'bool',
-        'enable_delete_req_filtering': 'bool',
-        'enable_engine_router': 'bool',
-        'enforce_max_query_series_limit': 'bool',
-        'enforce_retention_period': 'bool',
-        'instance_interface_names': 'list',
-        'merge_prefetch_count': 'number',
-        'prefetch_bytes': 'open',
-        'range_reads': {
-            'coalesce_size': 'number',
-            'max_parallelism': 'number',
-            'max_range_size': 'number',
-            'min_range_size': 'number',
-        },
-        'results_cache': RESULTS_CACHE,
-        'scheduler_lookup_address': 'scalar',
-        'scheduler_lookup_interval': 'scalar',
-        'storage_lag': 'scalar',
-        'storage_retention_days': 'number',
-        'storage_start_date': 'scalar',
-        'worker_threads': 'number',
-    },
-    'query_range': {
-        'align_queries_with_step': 'bool',
-        'cache_index_stats_results': 'bool',
-        'cache_instant_metric_results': 'bool',
-        'cache_label_results': 'bool',
-        'cache_results': 'bool',
-        'cache_series_results': 'bool',
-        'cache_volume_results': 'bool',
-        'index_stats_results_cache': RESULTS_CACHE,
-        'instant_metric_query_split_align': 'bool',
-        'instant_metric_results_cache': RESULTS_CACHE,
-        'label_results_cache': RESULTS_CACHE,
-        'max_retries': 'number',
-        'parallelise_shardable_queries': 'bool',
-        'results_cache': RESULTS_CACHE,
-        'series_results_cache': RESULTS_CACHE,
-        'shard_aggregations': 'scalar',
-        'volume_results_cache': RESULTS_CACHE,
-    },
-    'query_scheduler': {
-        'grpc_client_config': GRPC_CONFIG,
-        'max_outstanding_requests_per_tenant': 'number',
-        'max_queue_hierarchy_levels': 'number',
-        'querier_forget_delay': 'scalar',
-        'scheduler_ring': RING_3,
-        'use_scheduler_ring': 'bool',
-    },
-    'ruler': {
-        'alert_relabel_configs': 'open',
-        'alertmanager_client': {
-            'basic_auth_password': 'scalar',
-            'basic_auth_username': 'scalar',
-            'credentials': 'scalar',
-            'credentials_file': 'scalar',
-            'tls_ca_path': 'scalar',
-            'tls_cert_path': 'scalar',
-            'tls_cipher_suites': 'scalar',
-            'tls_insecure_skip_verify': 'bool',
-            'tls_key_path': 'scalar',
-            'tls_min_version': 'scalar',
-            'tls_server_name': 'scalar',
-            'type': 'scalar',
-        },
-        'alertmanager_refresh_interval': 'scalar',
-        'alertmanager_url': 'scalar',
-        'datasource_uid': 'scalar',
-        'disable_rule_group_label': 'bool',
-        'disabled_tenants': 'scalar',
-        'enable_alertmanager_discovery': 'bool',
-        'enable_alertmanager_v2': 'bool',
-        'enable_api': 'bool',
-        'enable_sharding': 'bool',
-        'enabled_tenants': 'scalar',
-        'evaluation': {
-            'max_jitter': 'scalar',
-            'mode': 'scalar',
-            'query_frontend': {'address': 'scalar', 'tls_enabled': 'bool'},
-        },
-        'evaluation_interval': 'scalar',
-        'external_labels': {},
-        'external_url': 'scalar',
-        'flush_period': 'scalar',
-        'for_grace_period': 'scalar',
-        'for_outage_tolerance': 'scalar',
-        'notification_queue_capacity': 'number',
-        'notification_timeout': 'scalar',
-        'poll_interval': 'scalar',
-        'query_stats_enabled': 'bool',
-        'remote_write': {
-            'add_org_id_header': 'bool',
-            'client': 'open',
-            'clients': 'open',
-            'config_refresh_period': 'scalar',
-            'enabled': 'bool',
-        },
-        'resend_delay': 'scalar',
-        'ring': RING_2,
-        'rule_path': 'scalar',
-        'ruler_client': GRPC_CONFIG,
-        'search_pending_for': 'scalar',
-        'sharding_algo': 'scalar',
-        'sharding_strategy': 'scalar',
-        'storage': {
-            'alibabacloud': ALIBABACLOUD,
-            'azure': AZURE,
-            'bos': BOS,
-            'cos': COS,
-            'gcs': GCS,
-            'local': {'directory': 'scalar'},
-            's3': S3_2,
-            'swift': SWIFT,
-            'type': 'scalar',
-        },
-        'wal': {
-            'dir': 'scalar',
-            'max_age': 'scalar',
-            'min_age': 'scalar',
-            'name': 'scalar',
-            'remotewrite': 'list',
-            'tenant': 'scalar',
-            'truncate_frequency': 'scalar',
-        },
-        'wal_cleaner': {'min_age': 'scalar', 'period': 'scalar'},
-    },
-    'ruler_storage': _but(OBJECT_STORE_2, drop=('named_stores',), add={
-        'backend': 'scalar',
-        'local': {'directory': 'scalar'},
-    }),
-    'runtime_config': {'file': 'scalar', 'period': 'scalar'},
-    'schema_config': 'open',
-    'server': SERVER,
-    'shutdown_delay': 'scalar',
-    'storage_config': {
-        'alibabacloud': ALIBABACLOUD,
-        'aws': _but(S3_2, add={
-            'dynamodb': {
-                'api_limit': 'number',
-                'backoff_config': BACKOFF_CONFIG,
-                'chunk_gang_size': 'number',
-                'chunk_get_max_parallelism': 'number',
-                'dynamodb_url': 'scalar',
-                'kms_key_id': 'scalar',
-                'metrics': {
-                    'ignore_throttle_below': 'number',
-                    'queue_length_query': 'scalar',
-                    'read_error_query': 'scalar',
-                    'read_usage_query': 'scalar',
-                    'scale_up_factor': 'number',
-                    'target_queue_length': 'number',
-                    'url': 'scalar',
-                    'write_throttle_query': 'scalar',
-                    'write_usage_query': 'scalar',
-                },
-                'throttle_limit': 'number',
+            scalar='cache_lookups_older_than l2_chunk_cache_handoff skip_query_writeback_cache_older_than',
+        ),
+        'common': block(
+            {
+                'ring': RING_3,
+                'storage': block(
+                    {
+                        'alibabacloud': ALIBABACLOUD, 'azure': AZURE, 'bos': BOS,
+                        'congestion_control': CONGESTION_CONTROL, 'cos': COS,
+                        'filesystem': block(scalar='chunks_directory rules_directory'), 'gcs': GCS, 'hedging': CONFIG,
+                        'object_store': OBJECT_STORE, 's3': S3_2, 'swift': SWIFT,
+                    },
+                ),
             },
-        }),
-        'azure': AZURE,
-        'bigtable': {
-            'grpc_client_config': GRPC_CONFIG,
-            'instance': 'scalar',
-            'project': 'scalar',
-            'table_cache_enabled': 'bool',
-            'table_cache_expiration': 'scalar',
-        },
-        'bloom_shipper': {
-            'blocks_cache': {'hard_limit': 'open', 'soft_limit': 'open', 'ttl': 'scalar'},
-            'download_parallelism': 'number',
-            'max_query_page_size': 'open',
-            'memory_management': {'bloom_page_alloc_type': 'scalar', 'bloom_page_mem_pool_buckets': 'scalar'},
-            'metas_cache': CHUNK_CACHE_CONFIG,
-            'metas_lru_cache': EMBEDDED_CACHE,
-            'working_directory': 'scalar',
-        },
-        'boltdb': {'directory': 'scalar'},
-        'boltdb_shipper': _but(TSDB_SHIPPER, add={'build_per_tenant_index': 'bool'}),
-        'bos': BOS,
-        'cassandra': {
-            'CA_path': 'scalar',
-            'SSL': 'bool',
-            'addresses': 'scalar',
-            'auth': 'bool',
-            'connect_timeout': 'scalar',
-            'consistency': 'scalar',
-            'convict_hosts_on_failure': 'bool',
-            'custom_authenticators': 'list',
-            'disable_initial_host_lookup': 'bool',
-            'host_selection_policy': 'scalar',
-            'host_verification': 'bool',
-            'keyspace': 'scalar',
-            'max_retries': 'number',
-            'num_connections': 'number',
-            'password': 'scalar',
-            'password_file': 'scalar',
-            'port': 'number',
-            'query_concurrency': 'number',
-            'reconnect_interval': 'scalar',
-            'replication_factor': 'number',
-            'retry_max_backoff': 'scalar',
-            'retry_min_backoff': 'scalar',
-            'table_options': 'scalar',
-            'timeout': 'scalar',
-            'tls_cert_path': 'scalar',
-            'tls_key_path': 'scalar',
-            'username': 'scalar',
-        },
-        'congestion_control': CONGESTION_CONTROL,
-        'cos': COS,
-        'disable_broad_index_queries': 'bool',
-        'filesystem': {'directory': 'scalar'},
-        'gcs': GCS,
-        'grpc_store': 'open',
-        'hedging': CONFIG,
-        'index_cache_validity': 'scalar',
-        'index_queries_cache_config': CHUNK_CACHE_CONFIG,
-        'max_chunk_batch_size': 'number',
-        'max_parallel_get_chunk': 'number',
-        'named_stores': {
-            'alibabacloud': 'open',
-            'aws': 'open',
-            'azure': 'open',
-            'bos': 'open',
-            'cos': 'open',
-            'filesystem': 'open',
-            'gcs': 'open',
-            'storage_config': {'named_stores': {'aws': {}}},
-            'swift': 'open',
-        },
-        'object_prefix': 'scalar',
-        'object_store': OBJECT_STORE_2,
-        'swift': SWIFT,
-        'tsdb_shipper': TSDB_SHIPPER,
-        'use_thanos_objstore': 'bool',
-    },
-    'table_manager': {
-        'chunk_tables_provisioning': CHUNK_TABLES_PROVISIONING,
-        'creation_grace_period': 'scalar',
-        'index_tables_provisioning': CHUNK_TABLES_PROVISIONING,
-        'poll_interval': 'scalar',
-        'retention_deletes_enabled': 'bool',
-        'retention_period': 'scalar',
-        'throughput_updates_disabled': 'bool',
-    },
-    'target': 'scalar',
-    'tenant_limits_allow_publish': 'list',
-    'tracing': {'enabled': 'bool'},
-    'ui': {
-        'debug': 'bool',
-        'enabled': 'bool',
-        'goldfish': {
-            'cell_a_namespace': 'scalar',
-            'cell_b_namespace': 'scalar',
-            'enable': 'bool',
-            'grafana_url': 'scalar',
-            'logs_datasource_uid': 'scalar',
-            'results_backend': 'scalar',
-            'results_bucket': OBJECT_STORE,
-            'storage': {
-                'cloudsql_database': 'scalar',
-                'cloudsql_host': 'scalar',
-                'cloudsql_port': 'number',
-                'cloudsql_user': 'scalar',
-                'max_connections': 'number',
-                'max_idle_time_seconds': 'number',
-                'rds_database': 'scalar',
-                'rds_endpoint': 'scalar',
-                'rds_user': 'scalar',
-                'type': 'scalar',
+            bool='persist_tokens', list='instance_interface_names', number='replication_factor',
+            scalar='compactor_address compactor_grpc_address instance_addr path_prefix scratch_path',
+        ),
+        'compactor': block(
+            {
+                'compactor_ring': RING_3,
+                'jobs_config': block(
+                    {
+                        'deletion': block(
+                            number='chunk_processing_concurrency max_retries',
+                            scalar='deletion_manifest_store_prefix timeout',
+                        ),
+                    },
+                ),
+                'retention_backoff_config': BACKOFF_CONFIG, 'worker_config': block(number='num_sub_workers'),
             },
-            'traces_datasource_uid': 'scalar',
-        },
-        'ring': RING_3,
+            bool='_ deletion_ignore_missing_chunks retention_enabled',
+            number='delete_batch_size max_compaction_parallelism retention_delete_worker_count skip_latest_n_tables '
+                   'tables_to_compact upload_parallelism',
+            scalar='apply_retention_interval backup_delete_request_store_db_type compaction_interval '
+                   'delete_max_interval delete_request_cancel_period delete_request_store '
+                   'delete_request_store_db_type delete_request_store_key_prefix deletion_marker_object_store_prefix '
+                   'horizontal_scaling_mode retention_delete_delay retention_table_timeout working_directory',
+        ),
+        'compactor_grpc_client': but(GRPC_CONFIG, add=block(
+            scalar='initial_connection_window_size initial_stream_window_size',
+        )),
+        'dataobj': block(
+            {
+                'consumer': block(
+                    {
+                        'builderconfig': block(
+                            number='max_page_rows section_stripe_merge_limit',
+                            open='buffer_size target_object_size target_page_size target_section_size',
+                            scalar='dataobj_sort_order',
+                        ),
+                        'lifecycler': LIFECYCLER, 'partition_ring': PARTITION_RING,
+                        'uploader': block(number='shaprefixsize'),
+                    },
+                    scalar='idle_flush_timeout max_builder_age topic',
+                ),
+                'index': block(
+                    number='events_per_index max_page_rows section_stripe_merge_limit',
+                    open='buffer_size target_object_size target_page_size target_section_size',
+                    scalar='flush_interval max_idle_time',
+                ),
+                'metastore': block(number='partition_ratio', scalar='index_storage_prefix'),
+            },
+            bool='enabled', scalar='storage_bucket_prefix',
+        ),
+        'distributor': block(
+            {
+                'dataobj_tee': block(
+                    bool='debug_metrics_enabled enabled', number='max_buffered_bytes per_partition_rate_bytes',
+                    scalar='rate_batch_window topic',
+                ),
+                'otlp_config': block(list='default_resource_attributes_as_index_labels'),
+                'rate_store': block(
+                    bool='debug', number='max_request_parallelism',
+                    scalar='ingester_request_timeout stream_rate_update_interval',
+                ),
+                'ring': RING, 'write_failures_logging': block(bool='add_insights_label', open='rate'),
+            },
+            bool='ingest_limits_dry_run_enabled ingest_limits_enabled ingester_writes_enabled kafka_writes_enabled',
+            number='max_decompressed_size max_recv_msg_size push_worker_count', open='default_policy_stream_mappings',
+        ),
+        'frontend': block(
+            {'grpc_client_config': GRPC_CONFIG, 'tail_tls_config': TLS_CONFIG},
+            bool='compress_responses instance_enable_ipv6 query_stats_enabled support_parquet_encoding',
+            list='instance_interface_names',
+            number='max_body_size max_outstanding_per_tenant port scheduler_worker_concurrency',
+            scalar='address downstream_url encoding graceful_shutdown_timeout log_queries_longer_than '
+                   'log_query_request_headers querier_forget_delay scheduler_address scheduler_dns_lookup_period '
+                   'tail_proxy_url',
+        ),
+        'frontend_worker': block(
+            {
+                'grpc_client_config': GRPC_CONFIG, 'query_frontend_grpc_client': GRPC_CONFIG,
+                'query_scheduler_grpc_client': GRPC_CONFIG,
+            },
+            scalar='dns_lookup_duration frontend_address id scheduler_address',
+        ),
+        'index_gateway': block({'ring': RING_3}, scalar='mode'),
+        'ingest_limits': block(
+            {'lifecycler': LIFECYCLER}, bool='enabled', number='num_partitions',
+            scalar='active_window bucket_size consumer_group eviction_interval rate_window topic',
+        ),
+        'ingest_limits_frontend': block(
+            {'client_config': CLIENT_CONFIG, 'lifecycler': LIFECYCLER},
+            bool='accepted_streams_cache_enabled assigned_partitions_cache_enabled', number='num_partitions',
+            scalar='accepted_streams_cache_ttl accepted_streams_cache_ttl_jitter assigned_partitions_cache_ttl',
+        ),
+        'ingest_limits_frontend_client': CLIENT_CONFIG,
+        'ingester': block(
+            {
+                'flush_op_backoff': BACKOFF_CONFIG,
+                'kafka_ingestion': block({'partition_ring': PARTITION_RING}, bool='enabled'),
+                'lifecycler': LIFECYCLER,
+                'wal': block(
+                    bool='enabled flush_on_shutdown', number='disk_full_threshold', open='replay_memory_ceiling',
+                    scalar='checkpoint_duration dir',
+                ),
+            },
+            bool='autoforget_unhealthy delegate_stream_limits_enabled',
+            number='chunk_block_size chunk_target_size concurrent_flushes index_shards max_dropped_streams '
+                   'max_returned_stream_errors sync_min_utilization',
+            scalar='chunk_encoding chunk_idle_period chunk_retain_period flush_check_period flush_op_timeout '
+                   'max_chunk_age owned_streams_check_interval query_store_max_look_back_period shutdown_marker_path '
+                   'sync_period',
+        ),
+        'ingester_client': INGESTER_CLIENT, 'internal_server': but(SERVER, add=block(bool='enable')),
+        'kafka_config': block(
+            {
+                'reader_config': block(scalar='address client_id'),
+                'writer_config': block(scalar='address client_id'),
+            },
+            bool='auto_create_topic_enabled enable_kafka_histograms tracing_enabled',
+            number='auto_create_topic_default_partitions max_consumer_workers producer_max_buffered_bytes '
+                   'producer_max_record_size_bytes',
+            scalar='address client_id consumer_group consumer_group_offset_commit_interval dial_timeout '
+                   'last_produced_offset_retry_timeout max_consumer_lag_at_startup sasl_password sasl_username topic '
+                   'write_timeout',
+        ),
+        'limits_config': block(
+            {
+                'otlp_config': block(
+                    {'resource_attributes': block(bool='ignore_defaults', list='attributes_config')},
+                    bool='severity_text_as_label', list='log_attributes scope_attributes',
+                ),
+                'shard_streams': block(
+                    bool='enabled logging_enabled time_sharding_enabled', open='desired_rate',
+                    scalar='time_sharding_ignore_recent',
+                ),
+            },
+            bool='allow_deletes allow_structured_metadata bloom_creation_enabled bloom_gateway_enable_filtering '
+                 'bloom_prefetch_blocks debug_engine_streams debug_engine_tasks discover_log_levels '
+                 'enable_multi_variant_queries increment_duplicate_timestamp max_line_size_truncate '
+                 'metric_aggregation_enabled pattern_persistence_enabled reject_old_samples ruler_enable_wal_replay '
+                 'ruler_remote_write_disabled ruler_remote_write_queue_retry_on_ratelimit tsdb_precompute_chunks '
+                 'unordered_writes use_owned_stream_count volume_enabled',
+            list='discover_service_name enforced_labels log_level_fields required_labels retention_stream '
+                 'shard_aggregations',
+            number='block_ingestion_status_code bloom_build_max_builders bloom_build_task_max_retries '
+                   'bloom_split_series_keyspace_by cardinality_limit index_gateway_max_capacity '
+                   'index_gateway_shard_size ingestion_burst_size_mb ingestion_partitions_tenant_shard_size '
+                   'ingestion_rate_mb log_level_from_json_max_depth max_chunks_per_query '
+                   'max_concurrent_tail_requests max_entries_limit_per_query max_global_streams_per_user '
+                   'max_label_name_length max_label_names_per_series max_label_value_length max_queriers_per_tenant '
+                   'max_query_capacity max_query_parallelism max_query_series max_scan_task_parallelism '
+                   'max_streams_matchers_per_query max_streams_per_user max_structured_metadata_entries_count '
+                   'minimum_labels_number pattern_rate_threshold query_ready_index_num_days '
+                   'ruler_max_rule_groups_per_tenant ruler_max_rules_per_rule_group '
+                   'ruler_remote_evaluation_max_response_size ruler_remote_write_queue_capacity '
+                   'ruler_remote_write_queue_max_samples_per_send ruler_remote_write_queue_max_shards '
+                   'ruler_remote_write_queue_min_shards ruler_tenant_shard_size tsdb_max_query_parallelism '
+                   'volume_max_series',
+            open='block_ingestion_policy_until blocked_queries bloom_max_block_size bloom_max_bloom_size '
+                 'bloom_task_target_series_chunk_size discover_generic_fields max_line_size max_querier_bytes_read '
+                 'max_query_bytes_read max_structured_metadata_size per_stream_rate_limit '
+                 'per_stream_rate_limit_burst policy_enforced_labels policy_override_limits policy_stream_mapping '
+                 'ruler_alertmanager_config ruler_remote_write_config ruler_remote_write_headers '
+                 'ruler_remote_write_relabel_configs ruler_remote_write_sigv4_config tsdb_max_bytes_per_shard',
+            scalar='block_ingestion_until bloom_block_encoding bloom_build_builder_response_timeout '
+                   'bloom_planning_strategy creation_grace_period deletion_mode '
+                   'engine_results_cache_time_bucket_interval ingestion_rate_strategy max_cache_freshness_per_query '
+                   'max_line_size_truncate_identifier max_metadata_cache_freshness max_query_length '
+                   'max_query_lookback max_query_range max_stats_cache_freshness min_sharding_lookback '
+                   'pattern_ingester_tokenizable_json_fields_append pattern_ingester_tokenizable_json_fields_default '
+                   'pattern_ingester_tokenizable_json_fields_delete pattern_persistence_granularity '
+                   'per_tenant_override_config per_tenant_override_period query_timeout recent_metadata_query_window '
+                   'reject_old_samples_max_age retention_period ruler_remote_evaluation_timeout '
+                   'ruler_remote_write_queue_batch_send_deadline ruler_remote_write_queue_max_backoff '
+                   'ruler_remote_write_queue_min_backoff ruler_remote_write_timeout ruler_remote_write_url '
+                   's3_sse_kms_encryption_context s3_sse_kms_key_id s3_sse_type simulated_push_latency '
+                   'split_ingester_queries_by_interval split_instant_metric_queries_by_interval '
+                   'split_metadata_queries_by_interval split_queries_by_interval '
+                   'split_recent_metadata_queries_by_interval tsdb_sharding_strategy',
+        ),
+        'memberlist': block(
+            {'zone_aware_routing': block(bool='enabled', scalar='instance_availability_zone role')},
+            bool='abort_if_cluster_fast_join_fails abort_if_cluster_join_fails cluster_label_verification_disabled '
+                 'compression_enabled randomize_node_name tls_enabled tls_insecure_skip_verify',
+            list='bind_addr',
+            number='abort_if_cluster_fast_join_fails_min_nodes advertise_port bind_port gossip_nodes '
+                   'max_concurrent_writes max_join_retries message_history_buffer_bytes retransmit_factor '
+                   'watch_prefix_buffer_size',
+            open='join_members rejoin_seed_nodes',
+            scalar='acquire_writer_timeout advertise_addr broadcast_timeout_for_local_updates_on_shutdown '
+                   'cluster_label dead_node_reclaim_time gossip_interval gossip_to_dead_nodes_time leave_timeout '
+                   'left_ingesters_timeout max_join_backoff min_join_backoff node_name notify_interval '
+                   'obsolete_entries_timeout packet_dial_timeout packet_write_timeout pull_push_interval '
+                   'rejoin_interval stream_timeout tls_ca_path tls_cert_path tls_cipher_suites tls_key_path '
+                   'tls_min_version tls_server_name',
+        ),
+        'operational_config': block(
+            bool='limited_log_push_errors log_duplicate_metrics log_duplicate_stream_info log_hash_of_labels '
+                 'log_push_request log_push_request_streams log_service_name_discovery log_stream_creation',
+            list='filter_push_request_streams_ips',
+        ),
+        'pattern_ingester': block(
+            {
+                'client_config': INGESTER_CLIENT, 'lifecycler': LIFECYCLER,
+                'metric_aggregation': but(PATTERN_PERSISTENCE, drop=('batch_size',), add=block(
+                    scalar='sample_period',
+                )),
+                'pattern_persistence': PATTERN_PERSISTENCE,
+                'tee_config': block(
+                    number='batch_size flush_queue_size flush_worker_count',
+                    scalar='batch_flush_interval stop_flush_timeout',
+                ),
+            },
+            bool='enabled',
+            number='concurrent_flushes max_allowed_line_length max_clusters max_eviction_ratio volume_threshold',
+            scalar='connection_timeout flush_check_period max_chunk_age pattern_sample_interval retain_for',
+        ),
+        'profiling': block(number='block_profile_rate cpu_profile_rate mutex_profile_fraction'),
+        'querier': block(
+            {'engine': block(number='max_count_min_sketch_heap_size', scalar='max_look_back_period')},
+            bool='multi_tenant_queries_enabled per_request_limits_enabled query_ingester_only '
+                 'query_partition_ingesters query_store_only',
+            number='max_concurrent', scalar='extra_query_delay query_ingesters_within tail_max_duration',
+        ),
+        'query_engine': block(
+            {
+                'range_reads': block(number='coalesce_size max_parallelism max_range_size min_range_size'),
+                'results_cache': RESULTS_CACHE,
+            },
+            bool='align_queries_with_step distributed enable enable_delete_req_filtering enable_engine_router '
+                 'enforce_max_query_series_limit enforce_retention_period',
+            list='instance_interface_names',
+            number='batch_size merge_prefetch_count storage_retention_days worker_threads', open='prefetch_bytes',
+            scalar='downstream_address scheduler_lookup_address scheduler_lookup_interval storage_lag '
+                   'storage_start_date',
+        ),
+        'query_range': block(
+            {
+                'index_stats_results_cache': RESULTS_CACHE, 'instant_metric_results_cache': RESULTS_CACHE,
+                'label_results_cache': RESULTS_CACHE, 'results_cache': RESULTS_CACHE,
+                'series_results_cache': RESULTS_CACHE, 'volume_results_cache': RESULTS_CACHE,
+            },
+            bool='align_queries_with_step cache_index_stats_results cache_instant_metric_results cache_label_results '
+                 'cache_results cache_series_results cache_volume_results instant_metric_query_split_align '
+                 'parallelise_shardable_queries',
+            number='max_retries', scalar='shard_aggregations',
+        ),
+        'query_scheduler': block(
+            {'grpc_client_config': GRPC_CONFIG, 'scheduler_ring': RING_3}, bool='use_scheduler_ring',
+            number='max_outstanding_requests_per_tenant max_queue_hierarchy_levels', scalar='querier_forget_delay',
+        ),
+        'ruler': block(
+            {
+                'alertmanager_client': block(
+                    bool='tls_insecure_skip_verify',
+                    scalar='basic_auth_password basic_auth_username credentials credentials_file tls_ca_path '
+                           'tls_cert_path tls_cipher_suites tls_key_path tls_min_version tls_server_name type',
+                ),
+                'evaluation': block(
+                    {'query_frontend': block(bool='tls_enabled', scalar='address')}, scalar='max_jitter mode',
+                ),
+                'external_labels': {},
+                'remote_write': block(
+                    bool='add_org_id_header enabled', open='client clients', scalar='config_refresh_period',
+                ),
+                'ring': RING_2, 'ruler_client': GRPC_CONFIG,
+                'storage': block(
+                    {
+                        'alibabacloud': ALIBABACLOUD, 'azure': AZURE, 'bos': BOS, 'cos': COS, 'gcs': GCS,
+                        'local': block(scalar='directory'), 's3': S3_2, 'swift': SWIFT,
+                    },
+                    scalar='type',
+                ),
+                'wal': block(list='remotewrite', scalar='dir max_age min_age name tenant truncate_frequency'),
+                'wal_cleaner': block(scalar='min_age period'),
+            },
+            bool='disable_rule_group_label enable_alertmanager_discovery enable_alertmanager_v2 enable_api '
+                 'enable_sharding query_stats_enabled',
+            number='notification_queue_capacity', open='alert_relabel_configs',
+            scalar='alertmanager_refresh_interval alertmanager_url datasource_uid disabled_tenants enabled_tenants '
+                   'evaluation_interval external_url flush_period for_grace_period for_outage_tolerance '
+                   'notification_timeout poll_interval resend_delay rule_path search_pending_for sharding_algo '
+                   'sharding_strategy',
+        ),
+        'ruler_storage': but(OBJECT_STORE_2, drop=('named_stores',), add=block(
+            {'local': block(scalar='directory')}, scalar='backend',
+        )),
+        'runtime_config': block(scalar='file period'), 'server': SERVER,
+        'storage_config': block(
+            {
+                'alibabacloud': ALIBABACLOUD,
+                'aws': but(S3_2, add=block(
+                    {
+                        'dynamodb': block(
+                            {
+                                'backoff_config': BACKOFF_CONFIG,
+                                'metrics': block(
+                                    number='ignore_throttle_below scale_up_factor target_queue_length',
+                                    scalar='queue_length_query read_error_query read_usage_query url '
+                                           'write_throttle_query write_usage_query',
+                                ),
+                            },
+                            number='api_limit chunk_gang_size chunk_get_max_parallelism throttle_limit',
+                            scalar='dynamodb_url kms_key_id',
+                        ),
+                    },
+                )),
+                'azure': AZURE,
+                'bigtable': block(
+                    {'grpc_client_config': GRPC_CONFIG}, bool='table_cache_enabled',
+                    scalar='instance project table_cache_expiration',
+                ),
+                'bloom_shipper': block(
+                    {
+                        'blocks_cache': block(open='hard_limit soft_limit', scalar='ttl'),
+                        'memory_management': block(scalar='bloom_page_alloc_type bloom_page_mem_pool_buckets'),
+                        'metas_cache': CHUNK_CACHE_CONFIG, 'metas_lru_cache': EMBEDDED_CACHE,
+                    },
+                    number='download_parallelism', open='max_query_page_size', scalar='working_directory',
+                ),
+                'boltdb': block(scalar='directory'),
+                'boltdb_shipper': but(TSDB_SHIPPER, add=block(bool='build_per_tenant_index')), 'bos': BOS,
+                'cassandra': block(
+                    bool='SSL auth convict_hosts_on_failure disable_initial_host_lookup host_verification',
+                    list='custom_authenticators',
+                    number='max_retries num_connections port query_concurrency replication_factor',
+                    scalar='CA_path addresses connect_timeout consistency host_selection_policy keyspace password '
+                           'password_file reconnect_interval retry_max_backoff retry_min_backoff table_options '
+                           'timeout tls_cert_path tls_key_path username',
+                ),
+                'congestion_control': CONGESTION_CONTROL, 'cos': COS, 'filesystem': block(scalar='directory'),
+                'gcs': GCS, 'hedging': CONFIG, 'index_queries_cache_config': CHUNK_CACHE_CONFIG,
+                'named_stores': block(
+                    {'storage_config': block({'named_stores': block({'aws': {}})})},
+                    open='alibabacloud aws azure bos cos filesystem gcs swift',
+                ),
+                'object_store': OBJECT_STORE_2, 'swift': SWIFT, 'tsdb_shipper': TSDB_SHIPPER,
+            },
+            bool='disable_broad_index_queries use_thanos_objstore',
+            number='max_chunk_batch_size max_parallel_get_chunk', open='grpc_store',
+            scalar='index_cache_validity object_prefix',
+        ),
+        'table_manager': block(
+            {
+                'chunk_tables_provisioning': CHUNK_TABLES_PROVISIONING,
+                'index_tables_provisioning': CHUNK_TABLES_PROVISIONING,
+            },
+            bool='retention_deletes_enabled throughput_updates_disabled',
+            scalar='creation_grace_period poll_interval retention_period',
+        ),
+        'tracing': block(bool='enabled'),
+        'ui': block(
+            {
+                'goldfish': block(
+                    {
+                        'results_bucket': OBJECT_STORE,
+                        'storage': block(
+                            number='cloudsql_port max_connections max_idle_time_seconds',
+                            scalar='cloudsql_database cloudsql_host cloudsql_user rds_database rds_endpoint rds_user '
+                                   'type',
+                        ),
+                    },
+                    bool='enable',
+                    scalar='cell_a_namespace cell_b_namespace grafana_url logs_datasource_uid results_backend '
+                           'traces_datasource_uid',
+                ),
+                'ring': RING_3,
+            },
+            bool='debug enabled',
+        ),
     },
-    'verifyconfig': 'bool',
-}
+    bool='auth_enabled configexpandenv listtargets logconfig printconfig verifyconfig',
+    list='tenant_limits_allow_publish', number='ballast_bytes', open='schema_config',
+    scalar='configfile http_prefix metrics_namespace shutdown_delay target',
+)
