@@ -48,14 +48,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import module_utils, native_filters
 
 
 def alertmanager_config(spec, secrets_root=None, templates_dir=None):
-    # The builder is imported when the filter is called, not with this file: Ansible imports every filter file
-    # of the collection, from source, in the worker process of each task that uses any one of its filters.
-    from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alertmanager
-
+    alertmanager = module_utils("render.alertmanager")
     if not isinstance(spec, dict):
         raise AnsibleFilterError("alertmanager_config: expects a dict of settings, got %s" % type(spec).__name__)
     secrets_root = alertmanager.DEFAULT_SECRETS_ROOT if secrets_root is None else secrets_root

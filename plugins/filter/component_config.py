@@ -43,22 +43,16 @@ _value:
   type: raw
 """
 
-import importlib
-
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
-
-# The builders are imported when a filter is called, not with this file: Ansible imports every filter file
-# of the collection, from source, in the worker process of each task that uses any one of its filters.
-_RENDER = "ansible_collections.vmstation.monitoring.plugins.module_utils.render."
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import module_utils, native_filters
 
 
 def _call(name, component, builder, spec):
     if not isinstance(spec, dict):
         raise AnsibleFilterError("%s: expects a dict of settings, got %s" % (name, type(spec).__name__))
     try:
-        return getattr(importlib.import_module(_RENDER + component), builder)(spec)
+        return getattr(module_utils("render." + component), builder)(spec)
     except KeyError as e:
         raise AnsibleFilterError("%s: the settings lack the key %s" % (name, e)) from e
 

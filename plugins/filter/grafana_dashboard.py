@@ -64,23 +64,17 @@ _value:
   type: dict
 """
 
-import importlib
-
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
-
-# The builders are imported when a filter is called, not with this file: Ansible imports every filter file
-# of the collection, from source, in the worker process of each task that uses any one of its filters.
-_UTILS = "ansible_collections.vmstation.monitoring.plugins.module_utils."
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import module_utils, native_filters
 
 
 def _dashboards(name, builder, *args):
     """``builder`` of render/dashboards/<module> called with ``args``; its DashboardError as a filter error."""
     module, function = builder.split(".")
-    model = importlib.import_module(_UTILS + "render.dashboards.model")
+    model = module_utils("render.dashboards.model")
     try:
-        return getattr(importlib.import_module(_UTILS + "render.dashboards." + module), function)(*args)
+        return getattr(module_utils("render.dashboards." + module), function)(*args)
     except model.DashboardError as e:
         raise AnsibleFilterError("%s: %d problem(s):\n- %s" % (name, len(e.problems), "\n- ".join(e.problems))) from e
 
@@ -102,7 +96,7 @@ def grafana_dashboard_bundle(entries, datasources, grafana_version, components=N
 
 
 def grafana_ini(config):
-    grafana = importlib.import_module(_UTILS + "render.grafana")
+    grafana = module_utils("render.grafana")
     try:
         return grafana.render_ini(config)
     except grafana.GrafanaConfigError as e:
@@ -113,7 +107,7 @@ def grafana_ldap_toml(servers):
     if not isinstance(servers, list):
         raise AnsibleFilterError("grafana_ldap_toml: expects a list of LDAP server mappings, got %s"
                                  % type(servers).__name__)
-    return importlib.import_module(_UTILS + "render.grafana").render_ldap_toml(servers)
+    return module_utils("render.grafana").render_ldap_toml(servers)
 
 
 class FilterModule:

@@ -66,7 +66,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import module_utils, native_filters
 
 _OPTIONS = ("rules", "skip_rules", "agents_namespaces", "default_namespace", "include_waived")
 
@@ -81,12 +81,8 @@ def _string_list(name, value):
 
 
 def policy_violations(objects, **options):
-    # Imported here, not at the top: Ansible loads every filter file of the collection to find any one
-    # filter, in each task's worker process, and the validation front end (jsonschema, the rules) takes a
-    # quarter of a second to import.
-    from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import (
-        load_request, validate_loaded)
-    from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import PolicyError
+    frontend = module_utils("validate.frontend")
+    policy_error = module_utils("validate.policy.engine").PolicyError
 
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
@@ -106,12 +102,13 @@ def policy_violations(objects, **options):
         raise AnsibleFilterError("policy_violations: include_waived must be true or false, got %r (%s)"
                                  % (include_waived, type(include_waived).__name__))
     try:
-        report = validate_loaded(load_request(resources=objects), schema=False, configs=False,
-                                 rules=_string_list("rules", options.get("rules")),
-                                 skip_rules=_string_list("skip_rules", options.get("skip_rules")),
-                                 agents_namespaces=_string_list("agents_namespaces", options.get("agents_namespaces")),
-                                 default_namespace=default_namespace)
-    except PolicyError as e:
+        report = frontend.validate_loaded(
+            frontend.load_request(resources=objects), schema=False, configs=False,
+            rules=_string_list("rules", options.get("rules")),
+            skip_rules=_string_list("skip_rules", options.get("skip_rules")),
+            agents_namespaces=_string_list("agents_namespaces", options.get("agents_namespaces")),
+            default_namespace=default_namespace)
+    except policy_error as e:
         raise AnsibleFilterError("policy_violations: %s" % e) from e
     return [v.as_dict() for v in report.violations if include_waived or not v.waived]
 
