@@ -259,7 +259,7 @@ def failed_task(output):
 def phase_of(task):
     if "Validating arguments against arg spec" in task:
         return "spec"
-    if task.endswith("Validate the whole stack"):
+    if task.endswith(("Validate the whole stack", "Report what blocks the stack")):
         return "validate"
     if task.endswith("Export the stack as a Kustomize tree"):
         return "export"
