@@ -63,7 +63,7 @@ msg:
   description: The headline, when there are problems.
   type: str
   returned: failure
-  sample: 2 problems in the Loki settings of local, each listed below under problems; nothing was rendered or written.
+  sample: 2 problems in the Loki settings for local, each listed below under problems; nothing was rendered or written.
 problems:
   description:
     - The problems, one line each (C(- <problem>), whitespace folded), empty when there is none. A text rather than a

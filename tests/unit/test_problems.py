@@ -15,7 +15,7 @@ def test_problems_fail_with_a_headline_and_one_line_each():
                              "loki_ingestion_rate_mb is 4:\n  it must be at least 10."], "the Loki settings", "local",
                             "nothing was rendered or written")
     assert result["failed"] is True and result["changed"] is False
-    assert result["msg"] == ("2 problems in the Loki settings of local, each listed below under problems; "
+    assert result["msg"] == ("2 problems in the Loki settings for local, each listed below under problems; "
                              "nothing was rendered or written.")
     assert result["problems"] == ('- loki_tenant is "fake": it must be a Loki tenant ID.\n'
                                   "- loki_ingestion_rate_mb is 4: it must be at least 10.\n")
@@ -26,5 +26,5 @@ def test_problems_fail_with_a_headline_and_one_line_each():
 def test_the_counts_can_say_what_the_problems_are():
     result = problem_result(["[K001 error] Deployment/a/b at spec: no limits. Fix: set them"], "the rendered stack",
                             "prod-eu1", counts="1 blocking violation(s), 0 warning(s), 8 waived")
-    assert result["msg"].startswith("1 blocking violation(s), 0 warning(s), 8 waived in the rendered stack of prod-eu1")
+    assert result["msg"].startswith("1 blocking violation(s), 0 warning(s), 8 waived in the rendered stack for prod-eu1")
     assert result["msg"].endswith("; nothing was written or applied.")

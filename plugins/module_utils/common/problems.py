@@ -20,7 +20,7 @@ def problem_result(problems, subject, host="", consequence="nothing was written 
     problems = [" ".join(str(p).split()) for p in problems or [] if str(p).strip()]
     if not problems:
         return {"changed": False, "problems": ""}
-    where = " of %s" % host if host else ""
+    where = " for %s" % host if host else ""
     count = counts or ("1 problem" if len(problems) == 1 else "%d problems" % len(problems))
     return {"failed": True, "changed": False, "problems": "".join("- %s\n" % p for p in problems),
             "msg": "%s in %s%s, each listed below under problems; %s." % (count, subject, where, consequence)}
