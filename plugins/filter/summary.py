@@ -11,8 +11,9 @@ short_description: The summary of a run for one cluster, one line per fact
 description:
   - >-
     Takes the result of C(vmstation.monitoring.export_manifests) and returns the summary that ends the run, one
-    line per fact (a text, so that the callback shows it as a block, as written): what was rendered (objects, components) and where, what changed (files created, updated, unchanged,
-    removed), the validation's warnings and waived findings, the warnings the roles noted, and what to do next:
+    line per fact (a text, so that the callback shows it as a block, as written): what was rendered (objects,
+    components) and where, what changed (files created, updated, unchanged, removed), the validation's warnings and
+    waived findings, the warnings the roles noted, and what to do next:
     C(monitoring_apply) to deploy, or, for GitOps, the Secrets to create first (those C(SECRETS.md) describes).
 positional: _input, cluster, dest
 options:

@@ -9,10 +9,11 @@ DOCUMENTATION = r"""
 module: cluster_reachable
 short_description: Whether the API server of a kubeconfig and context answers, and if not why
 description:
-  - Connects with kubernetes.core's client and reads the server's version. Never fails for a cluster it cannot use
-    (unreachable, credentials rejected, kubeconfig missing): it returns RV(reachable) false and the reason, so that
-    the next task explains it once. ansible-core prints a failed task's error twice, and a task that rescues it a
-    third time.
+  - Connects with kubernetes.core's client and reads the server's version.
+  - >-
+    Never fails for a cluster it cannot use (unreachable, credentials rejected, kubeconfig missing); it returns
+    RV(reachable) false and the reason instead, so that the next task explains it once. ansible-core prints a
+    failed task's error twice, and a task that rescues it a third time.
 version_added: 0.1.0
 author: vmstation.monitoring developers (!UNKNOWN)
 extends_documentation_fragment:
@@ -41,7 +42,9 @@ reachable:
   type: bool
   returned: always
 reason:
-  description: Why not, as the client or the server says it (an HTTP refusal starts with C(HTTP <status>)); empty when it answered.
+  description: >-
+    Why not, as the client or the server says it (an HTTP refusal starts with C(HTTP <status>)); empty when it
+    answered.
   type: str
   returned: always
   sample: "HTTPSConnection(host='127.0.0.1', port=6443): Failed to establish a new connection: [Errno 111] Connection refused"

@@ -132,7 +132,8 @@ violations:
     source: {description: C(file:line) of the object when read from O(path)., type: str}
 report:
   description:
-    - What a person reads, one line per finding (C([RULE severity] Kind/namespace/name at path: message. Fix: ...)),
+    - >-
+      What a person reads, one line per finding (C([RULE severity] Kind/namespace/name at path: message. Fix: ...)),
       blocking ones first, then warnings; the waived findings summed up in one line (with C(-v), one line each),
       the counts last. Empty when nothing was found.
   type: list
