@@ -54,12 +54,14 @@ def _option_lines(name, option, depth):
 def variables_section(role):
     spec = yaml.safe_load((ROOT / "roles" / role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
     lines = [BEGIN, ""]
-    main = spec["main"]
+    # A component role's variables are those of the entry point the stack role runs (`component`).
+    first = "main" if "main" in spec else "component"
+    main = spec[first]
     for name in sorted(main.get("options") or {}):
         lines.extend(_option_lines(name, main["options"][name], 0))
     # Other entry points with variables of their own (`secrets`: read only by runs that need the values).
     for entry, body in spec.items():
-        if entry == "main" or not body.get("options") or body["options"] == main.get("options"):
+        if entry == first or not body.get("options") or body["options"] == main.get("options"):
             continue
         lines.extend(["", "### Entry point `%s`" % entry, "", _text(body.get("description", "")).strip(), ""])
         for name in sorted(body["options"]):

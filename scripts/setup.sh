@@ -53,4 +53,6 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 say "Building the pinned config checkers (cached after the first run)"
 .venv/bin/python scripts/tools.py --binaries promtool,amtool,loki,promtail-check
-say "Ready: .venv ($(.venv/bin/ansible --version | head -1))"
+# Not `ansible --version | head -1`: head exits after one line and, under pipefail, ansible dies of a broken pipe
+# with a traceback.
+say "Ready: .venv (ansible-core $(.venv/bin/python -c 'from ansible.release import __version__; print(__version__)'))"

@@ -17,8 +17,8 @@ from ansible_collections.vmstation.monitoring.plugins.plugin_utils.local_task im
 class ActionModule(LocalTaskAction):
     ARGUMENT_SPEC = TASK_ARGUMENT_SPEC
 
-    def run_local(self, params, check_mode):
+    def run_local(self, params, check_mode, diff):
         try:
-            return run_task(params, check_mode=check_mode)
+            return run_task(params, check_mode=check_mode, diff=diff)
         except (TreeError, SecretsError, OSError) as e:
             return {"failed": True, "msg": "Cannot export the stack to %s: %s" % (params["dest"], e)}

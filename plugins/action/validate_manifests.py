@@ -22,9 +22,9 @@ class ActionModule(LocalTaskAction):
     MUTUALLY_EXCLUSIVE = TASK_MUTUALLY_EXCLUSIVE
     REQUIRED_ONE_OF = TASK_REQUIRED_ONE_OF
 
-    def run_local(self, params, check_mode):
+    def run_local(self, params, check_mode, diff):
         try:
-            result, failure = run_task(params)
+            result, failure = run_task(params, verbosity=self._display.verbosity)
         except (SchemaSetupError, PolicyError, ManifestError) as e:
             return {"failed": True, "msg": "Cannot validate: %s" % e}
         return dict(result, failed=True, msg=failure) if failure else result

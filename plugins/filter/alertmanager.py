@@ -15,6 +15,9 @@ description:
     C(*_file) setting under O(secrets_root).
   - Every problem of the input is reported at once (unknown receivers, literal credentials, undefined
     time intervals, settings the image's version cannot read...).
+  - The companion filter C(alertmanager_config_problems) takes the same arguments and returns those problems as a
+    list of messages (empty when the config can be built), for the role's preflight check; C(alertmanager_config)
+    raises them.
 positional: _input
 options:
   _input:
@@ -64,6 +67,20 @@ def alertmanager_config(spec, secrets_root=None, templates_dir=None):
                                  % (len(e.problems), e)) from e
 
 
+def alertmanager_config_problems(spec, secrets_root=None, templates_dir=None):
+    """The problems alertmanager_config would raise, one message each; [] when the config can be built."""
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alertmanager
+
+    try:
+        alertmanager_config(spec, secrets_root=secrets_root, templates_dir=templates_dir)
+    except AnsibleFilterError as e:
+        if isinstance(e.__cause__, alertmanager.AlertmanagerConfigError):
+            return list(e.__cause__.problems)
+        raise
+    return []
+
+
 class FilterModule:
     def filters(self):
-        return native_filters({"alertmanager_config": alertmanager_config})
+        return native_filters({"alertmanager_config": alertmanager_config,
+                               "alertmanager_config_problems": alertmanager_config_problems})

@@ -74,6 +74,12 @@ options:
     description: The C(app.kubernetes.io/version) label of the encrypted Secrets when a description gives none.
     type: str
     default: ""
+attributes:
+  check_mode:
+    details: Reports what would be created, updated and removed (and with diff mode how), writing nothing.
+  diff_mode:
+    support: full
+    details: Each file created, changed or removed is shown as a unified diff; with check mode, nothing is written.
 """
 
 EXAMPLES = r"""
@@ -101,6 +107,15 @@ removed:
   type: list
   elements: str
   returned: always
+unchanged:
+  description: Number of files already as rendered (not rewritten); with RV(created) and RV(updated), every file of the tree.
+  type: int
+  returned: always
+diff:
+  description: In diff mode, each file created, changed or removed, before and after (Ansible shows a unified diff).
+  type: list
+  elements: dict
+  returned: in diff mode
 objects:
   description: Number of objects exported.
   type: int
@@ -132,7 +147,7 @@ def main():
     if YAML_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
     try:
-        result = run_task(module.params, check_mode=module.check_mode)
+        result = run_task(module.params, check_mode=module.check_mode, diff=module._diff)
     except (TreeError, SecretsError, OSError) as e:
         module.fail_json(msg="Cannot export the stack to %s: %s" % (module.params["dest"], e))
     module.exit_json(**result)

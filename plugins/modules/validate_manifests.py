@@ -17,7 +17,8 @@ description:
   - Works on any manifests, not only the ones this collection renders. Give either O(resources) (objects as data)
     or O(path) (a YAML/JSON file or a folder of them, multi-document files included).
   - Reports every finding at once and fails when any unwaived error remains; the failure message lists every
-    blocking violation. Waived findings and warnings are returned but do not fail.
+    blocking violation, then the warnings, and sums the waived findings up in one line (with C(-v), one line each).
+    Waived findings and warnings are returned in RV(violations) but do not fail.
   - A policy rule is waived for one object by the annotation C(waivers.vmstation.io/<rule id>) on that object, whose
     value is the reason. A waiver without a reason or naming an unknown rule is itself a violation (rule C(WAIVER)).
   - Runs on the target host (on a local connection, in the controller process); with O(path) the files are read there.
@@ -123,6 +124,15 @@ violations:
     waived: {description: Whether a waiver annotation on the object waives it., type: bool}
     waiver_reason: {description: The waiver's reason when waived., type: str}
     source: {description: C(file:line) of the object when read from O(path)., type: str}
+report:
+  description:
+    - >-
+      What a person reads, one line per finding (C([RULE severity] Kind/namespace/name at path: message. Fix: ...)),
+      blocking ones first, then warnings; the waived findings summed up in one line (with C(-v), one line each),
+      the counts last. Empty when nothing was found.
+  type: list
+  elements: str
+  returned: always
 blocking:
   description: Number of unwaived errors.
   type: int
@@ -171,7 +181,7 @@ def main():
     if YAML_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
     try:
-        result, failure = run_task(module.params)
+        result, failure = run_task(module.params, verbosity=module._verbosity)
     except (SchemaSetupError, PolicyError, ManifestError) as e:
         module.fail_json(msg="Cannot validate: %s" % e)
     if failure:

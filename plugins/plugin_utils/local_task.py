@@ -19,7 +19,7 @@ LOCAL_TRANSPORTS = ("local", "ansible.builtin.local")
 
 
 class LocalTaskAction(ActionBase):
-    """Subclasses set ARGUMENT_SPEC (and its constraints) and implement ``run_local(params, check_mode)``,
+    """Subclasses set ARGUMENT_SPEC (and its constraints) and implement ``run_local(params, check_mode, diff)``,
     which returns the result dict (``failed``/``msg`` on failure)."""
 
     ARGUMENT_SPEC: dict = {}
@@ -37,8 +37,9 @@ class LocalTaskAction(ActionBase):
         if validated.error_messages:
             result.update(failed=True, msg="; ".join(validated.error_messages))
             return result
-        result.update(self.run_local(validated.validated_parameters, bool(self._play_context.check_mode)))
+        result.update(self.run_local(validated.validated_parameters, bool(self._play_context.check_mode),
+                                     bool(self._task.diff)))
         return result
 
-    def run_local(self, params, check_mode):
+    def run_local(self, params, check_mode, diff):
         raise NotImplementedError

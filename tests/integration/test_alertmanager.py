@@ -213,8 +213,7 @@ def test_the_secrets_the_apply_phase_creates_are_described_without_values(tmp_pa
     playbook.write_text(yaml.safe_dump([{
         "name": "Describe the Alertmanager Secrets", "hosts": "all", "gather_facts": False,
         "tasks": [
-            {"name": "Stack settings", "ansible.builtin.import_role": {"name": "vmstation.monitoring.stack"}},
-            {"name": "Alertmanager", "ansible.builtin.import_role": {"name": "vmstation.monitoring.alertmanager"}},
+            {"name": "The stack, Alertmanager among its components", "ansible.builtin.import_role": {"name": "vmstation.monitoring.stack"}},
             {"name": "Write the fact", "ansible.builtin.copy": {
                 "content": "{{ __alertmanager_secrets | to_json }}", "dest": str(out), "mode": "0600"}},
         ]}]))

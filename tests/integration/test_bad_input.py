@@ -67,6 +67,9 @@ CASES = [
     Case("stack-misspelled-variable", {"prometheus_scrape_intervall": "30s", "grafana_admin_pasword": SECRET},
          "preflight", ("prometheus_scrape_intervall", "did you mean prometheus_scrape_interval",
                        "grafana_admin_pasword", "did you mean grafana_admin_password"), ("prometheus",)),
+    Case("stack-misspelled-role-prefix", {"promethus_retention_time": "7d"}, "preflight",
+         ("promethus_retention_time is not a variable of this collection; did you mean prometheus_retention_time?",),
+         ("prometheus",)),
     Case("stack-sops-without-recipients", {"monitoring_gitops_secrets": "sops"}, "preflight",
          ("monitoring_gitops_sops_age_recipients is []: it must list at least one age public key",), ("prometheus",)),
     Case("stack-sops-recipient-not-an-age-key", {"monitoring_gitops_secrets": "sops",
@@ -256,7 +259,7 @@ def failed_task(output):
 def phase_of(task):
     if "Validating arguments against arg spec" in task:
         return "spec"
-    if task.endswith("Validate the whole stack"):
+    if task.endswith(("Validate the whole stack", "Report what blocks the stack")):
         return "validate"
     if task.endswith("Export the stack as a Kustomize tree"):
         return "export"
@@ -301,6 +304,30 @@ def test_bad_input_fails_early_with_a_clear_message_and_writes_nothing(tmp_path,
     run = run_case(case, build)
     check_failure(case, run)
     assert list(build.iterdir()) == [], "%s: the build folder was modified" % case.id
+
+
+# What each failed check names is printed once: ansible-core shows a failed task's msg twice, so the problems go
+# beside a one-line headline (fail_on_problems), and the validate report sums the waived findings up in one line.
+ONCE = {
+    "stack-misspelled-role-prefix": "did you mean prometheus_retention_time?",
+    "prometheus-replicas-out-of-range": "prometheus_replicas is 0",
+    "alertmanager-unknown-default-receiver": "alertmanager_default_receiver: 'pager' is not a receiver",
+    "alertmanager-route-to-missing-receiver": "alertmanager_routes[0].receiver: 'team-a' is not a receiver",
+    "loki-bad-tenant": 'loki_tenant is "fake"',
+    "prometheus-rule-without-severity-policy": "[M005 error]",
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(ONCE))
+def test_each_problem_is_printed_once_after_a_one_line_headline(tmp_path, case_id):
+    case = next(case for case in CASES if case.id == case_id)
+    run = run_case(case, tmp_path)
+    check_failure(case, run)
+    flat = " ".join(run.output.split())
+    assert flat.count(ONCE[case_id]) == 1, run.output[-4000:]
+    assert "<<< caused by >>>" not in run.output
+    assert re.search(r"\[ERROR\]: Task failed: Action failed: (\d+ problems?|\d+ blocking violation\(s\)[^.]*) in ", run.output)
+    assert "Waived:" not in run.output, "waived findings are summed up in one line"
 
 
 @pytest.fixture(scope="module")

@@ -231,12 +231,9 @@ def test_the_secrets_fact_names_secrets_keys_and_variables_but_no_value(tmp_path
           hosts: all
           gather_facts: false
           tasks:
-            - name: Stack settings
+            - name: The stack, Grafana among its components
               ansible.builtin.import_role:
                 name: vmstation.monitoring.stack
-            - name: Grafana
-              ansible.builtin.import_role:
-                name: vmstation.monitoring.grafana
             - name: Write the fact
               ansible.builtin.copy:
                 content: "{{ __grafana_secrets | to_nice_json }}"

@@ -388,3 +388,14 @@ def test_a_sidecar_mounting_the_config_is_not_taken_for_alertmanager(amtool):
                                "image": "quay.io/prometheus-operator/prometheus-config-reloader:v0.94.0",
                                "volumeMounts": [{"name": "config", "mountPath": "/etc/alertmanager/config"}]})
     assert alertmanager_violations(objects) == []
+
+
+def test_the_problems_filter_lists_what_the_builder_would_raise_for_the_preflight():
+    problems = FilterModule().filters()["alertmanager_config_problems"]
+    assert problems(_spec()) == []
+    found = problems(_spec(default_receiver="pager", routes=[{"matchers": ['team="a"'], "receiver": "team-a"}]))
+    assert len(found) == 2 and all(isinstance(p, str) for p in found)
+    assert found[0].startswith("alertmanager_routes[0].receiver: 'team-a' is not a receiver (known: blackhole,")
+    assert found[1].startswith("alertmanager_default_receiver: 'pager' is not a receiver")
+    with pytest.raises(AnsibleFilterError, match="expects a dict"):
+        problems("not a spec")

@@ -61,14 +61,16 @@ def test_collection_version_is_in_one_place():
     assert stack_vars["_monitoring_collection_version"] == galaxy["version"]
 
 
-def test_known_components_are_roles_imported_by_the_site_playbook():
+def test_known_components_are_roles_the_stack_role_runs():
+    """The stack role runs each component's `component` entry point; a component's `main` refuses to run alone."""
     stack_vars = _load(ROOT / "roles" / "stack" / "vars" / "main.yml")
-    site = (ROOT / "playbooks" / "site.yml").read_text()
+    stack_main = (ROOT / "roles" / "stack" / "tasks" / "main.yml").read_text()
+    assert "name: vmstation.monitoring.{{ __stack_component }}\n    tasks_from: component" in stack_main
     for component in stack_vars["_monitoring_known_components"] + ["alloy", "promtail"]:
-        if (ROOT / "roles" / component).is_dir():
-            assert "vmstation.monitoring.%s" % component in site, "%s is not imported by playbooks/site.yml" % component
-    for component in stack_vars["_monitoring_known_components"]:
-        assert (ROOT / "roles" / component / "tasks" / "main.yml").is_file(), "no role for %s" % component
+        role = ROOT / "roles" / component
+        assert (role / "tasks" / "component.yml").is_file(), "no role for %s" % component
+        assert "component" in _load(role / "meta" / "argument_specs.yml")["argument_specs"], component
+        assert "../../stack/tasks/outside_stack.yml" in (role / "tasks" / "main.yml").read_text(), component
 
 
 def test_images_are_pinned_per_profile():

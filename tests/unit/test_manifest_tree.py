@@ -45,7 +45,7 @@ def test_write_tree_is_idempotent_and_prunes(tmp_path):
     assert first["created"] and not first["updated"] and not first["removed"]
     stamp = {p: os.stat(dest / p).st_mtime_ns for p in first["created"]}
     again = mt.write_tree(dest, mt.plan_tree([("a", [cm("x"), cm("y")])]))
-    assert again == {"created": [], "updated": [], "removed": []}
+    assert again == {"created": [], "updated": [], "removed": [], "unchanged": len(first["created"])}
     assert {p: os.stat(dest / p).st_mtime_ns for p in first["created"]} == stamp
     changed = mt.write_tree(dest, mt.plan_tree([("b", [cm("x", data={"a": "c"})])]))
     assert "a/configmap-monitoring-y.yaml" in changed["removed"]
@@ -55,6 +55,24 @@ def test_write_tree_is_idempotent_and_prunes(tmp_path):
 def test_check_mode_reports_without_writing(tmp_path):
     result = mt.write_tree(tmp_path / "x", mt.plan_tree([("a", [cm("x")])]), check_mode=True)
     assert result["created"] and not (tmp_path / "x").exists()
+
+
+def test_diff_mode_shows_each_file_that_would_change_and_check_mode_writes_nothing(tmp_path):
+    dest = tmp_path / "local"
+    mt.write_tree(dest, mt.plan_tree([("a", [cm("x"), cm("y")])]))
+    before = {p: p.read_text() for p in dest.rglob("*") if p.is_file()}
+    same = mt.write_tree(dest, mt.plan_tree([("a", [cm("x"), cm("y")])]), check_mode=True, diff=True)
+    assert same["diff"] == [] and not same["created"] and not same["updated"] and not same["removed"]
+    result = mt.write_tree(dest, mt.plan_tree([("a", [cm("x", data={"a": "changed"})])]), check_mode=True, diff=True)
+    assert result["updated"] == ["a/configmap-monitoring-x.yaml", "a/kustomization.yaml"]
+    assert result["removed"] == ["a/configmap-monitoring-y.yaml"]
+    assert result["unchanged"] == len(before) - 3
+    by_file = {d["before_header"]: d for d in result["diff"]}
+    changed = by_file[str(dest / "a/configmap-monitoring-x.yaml")]
+    assert "changed" in changed["after"] and "changed" not in changed["before"]
+    gone = by_file[str(dest / "a/configmap-monitoring-y.yaml")]
+    assert gone["after"] == "" and gone["after_header"].endswith("(removed)")
+    assert {p: p.read_text() for p in dest.rglob("*") if p.is_file()} == before, "check mode wrote nothing"
 
 
 def test_a_foreign_folder_is_never_replaced(tmp_path):

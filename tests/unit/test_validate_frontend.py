@@ -58,3 +58,40 @@ def test_unreadable_files_are_reported_and_nothing_is_validated(tmp_path):
     result, failure = run_task(_params(path=str(tmp_path)))
     assert failure.startswith("Cannot read the manifests in %s:" % tmp_path) and "broken.yaml:" in failure
     assert result["violations"] == [] and result["errors"] and result["changed"] is False
+
+
+def _waived_and_blocking():
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import Violation
+
+    blocking = Violation("K001", "error", "Deployment", "apps", "web", "spec.template.spec.containers[0].resources",
+                         "no limits", "set limits")
+    waived = [Violation("K010", "error", "DaemonSet", "agents", name, "spec.hostNetwork", "hostNetwork", "remove it",
+                        waived=True, waiver_reason="reads the node") for name in ("node-exporter", "node-exporter", "alloy")]
+    return [blocking] + waived
+
+
+def test_the_report_shows_blocking_findings_and_sums_the_waived_up_in_one_line():
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import report_lines
+
+    lines = report_lines(_waived_and_blocking())
+    assert lines[0].startswith("[K001 error] Deployment/apps/web at spec.template.spec.containers[0].resources")
+    assert lines[1] == ("3 waived finding(s) (K010 x3) on DaemonSet/agents/alloy, DaemonSet/agents/node-exporter, each "
+                        "waived by an annotation that gives its reason; run with -v to list them.")
+    assert lines[2] == "1 blocking violation(s), 0 warning(s), 3 waived"
+    assert len(lines) == 3 and not any("reads the node" in line for line in lines)
+
+
+def test_with_v_the_report_lists_each_waived_finding_with_its_reason():
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import report_lines
+
+    lines = report_lines(_waived_and_blocking(), verbose=True)
+    assert len(lines) == 5 and sum("Waived: reads the node" in line for line in lines) == 3
+
+
+def test_the_failure_message_does_not_list_the_waived_findings():
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import Report
+
+    report = Report(objects=4, violations=_waived_and_blocking())
+    assert "Waived:" not in report.failure() and "3 waived finding(s) (K010 x3)" in report.failure()
+    assert report.failure(verbose=True).count("Waived: reads the node") == 3
+    assert report.as_dict()["report"][-1] == "1 blocking violation(s), 0 warning(s), 3 waived"

@@ -36,3 +36,16 @@ def test_bad_input_is_refused_naming_the_filter():
         typos("monitoring_x", str(ROLES))
     with pytest.raises(AnsibleFilterError, match="not a folder"):
         typos([], "/nonexistent")
+
+
+def test_a_misspelled_role_prefix_is_caught_and_named_with_the_fix():
+    assert typos(["promethus_retention_time", "grafna_replicas", "node_exportr_port", "monitorng_apply"], str(ROLES)) == [
+        "grafna_replicas is not a variable of this collection; did you mean grafana_replicas?",
+        "monitorng_apply is not a variable of this collection; did you mean monitoring_apply?",
+        "node_exportr_port is not a variable of this collection; did you mean node_exporter_port?",
+        "promethus_retention_time is not a variable of this collection; did you mean prometheus_retention_time?"]
+
+
+def test_a_name_near_a_prefix_but_unlike_the_role_variables_is_left_alone():
+    # allow_ is one letter from alloy_, prom_ and loki are words of their own: none of them is a typo.
+    assert typos(["allow_list", "prom_retention_time", "lokis_favourite", "alloy2_x", "ansible_host"], str(ROLES)) == []

@@ -273,6 +273,22 @@ def connect(module):
     return Cluster(get_api_client(module=module))
 
 
+def connection_problem(module):
+    """None when the API server of the module's kubeconfig and context answers, else why not, in one sentence:
+    the cause as the client states it last (urllib3 names it twice), or the server's refusal with its HTTP status."""
+    try:
+        connect(module).server_version()
+    except Exception as e:  # every way of not reaching the cluster is the answer, not a crash
+        error = _api_error(e)
+        if error is not None:
+            return "HTTP %d %s: %s" % (error.status, error.reason, error.message)
+        cause = e
+        while getattr(cause, "reason", None) is not None and isinstance(cause.reason, Exception):
+            cause = cause.reason  # urllib3's MaxRetryError -> NewConnectionError
+        return " ".join(str(cause).split()) or type(cause).__name__
+    return None
+
+
 def run_or_fail(module, work, known=()):
     """Return ``work()``; end the module with one message instead when it raises one of the collection's
     own errors (``known``; their ``result`` attribute, if any, goes into the failure), an API refusal,

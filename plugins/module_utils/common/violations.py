@@ -73,3 +73,29 @@ def format_report(violations, summary=True) -> str:
         lines.append("%d blocking violation(s), %d warning(s), %d waived"
                      % (blocking, len(violations) - blocking - waived, waived))
     return "\n".join(lines)
+
+
+def waived_summary(violations) -> str:
+    """One line for the waived findings: how many, of which rules, on which objects ('' when none)."""
+    waived = [v for v in violations if v.waived]
+    if not waived:
+        return ""
+    rules = sorted({v.rule for v in waived})
+    counts = ", ".join("%s x%d" % (rule, sum(1 for v in waived if v.rule == rule)) for rule in rules)
+    objects = ", ".join(sorted({v.object_ref() for v in waived}))
+    return ("%d waived finding(s) (%s) on %s, each waived by an annotation that gives its reason; run with -v to "
+            "list them." % (len(waived), counts, objects))
+
+
+def report_lines(violations, verbose=False) -> list:
+    """What a person reads of a validation: the blocking findings first, then the warnings, one line each; the
+    waived ones in one summary line (one line each when ``verbose``); the counts last."""
+    ordered = sorted(violations, key=lambda v: (_rank(v), v.source, v.rule, v.object_ref(), v.path))
+    lines = [v.format() for v in ordered if verbose or not v.waived]
+    if not verbose and any(v.waived for v in violations):
+        lines.append(waived_summary(violations))
+    blocking = sum(1 for v in violations if v.blocking)
+    waived = sum(1 for v in violations if v.waived)
+    lines.append("%d blocking violation(s), %d warning(s), %d waived" % (blocking, len(violations) - blocking - waived, waived))
+    return lines
+

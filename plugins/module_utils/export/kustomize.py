@@ -136,8 +136,17 @@ def _write_atomic(path, content):
         raise
 
 
-def write_tree(dest, files, check_mode=False) -> dict:
-    """Make ``dest`` hold exactly ``files``. Returns created, updated, removed (sorted relative paths)."""
+def _file_diff(dest, rel, before, after) -> dict:
+    """One entry of a task's ``diff`` (Ansible shows it as a unified diff): the file before and after."""
+    path = os.path.join(dest, rel)
+    return {"before": before or "", "after": after or "",
+            "before_header": path if before is not None else "%s (absent)" % path,
+            "after_header": path if after is not None else "%s (removed)" % path}
+
+
+def write_tree(dest, files, check_mode=False, diff=False) -> dict:
+    """Make ``dest`` hold exactly ``files`` (with ``check_mode``, only say what that would change). Returns created,
+    updated, removed (sorted relative paths), unchanged (a count) and, with ``diff``, the ``diff`` of each file."""
     dest = os.path.abspath(dest)
     if os.path.isdir(dest) and os.listdir(dest) and not os.path.exists(os.path.join(dest, MARKER)):
         raise TreeError(
@@ -145,22 +154,30 @@ def write_tree(dest, files, check_mode=False) -> dict:
             "refusing to replace it. Move it away or set monitoring_build_dir to another folder." % (dest, MARKER)
         )
     existing = _existing_files(dest) if os.path.isdir(dest) else set()
-    created, updated = [], []
+    created, updated, diffs = [], [], []
     for rel in sorted(files):
         current = _read(os.path.join(dest, rel))
         if current == files[rel]:
             continue
         (created if current is None else updated).append(rel)
+        if diff:
+            diffs.append(_file_diff(dest, rel, current, files[rel]))
         if not check_mode:
             _write_atomic(os.path.join(dest, rel), files[rel])
     removed = sorted(existing - set(files))
+    if diff:
+        diffs.extend(_file_diff(dest, rel, _read(os.path.join(dest, rel)), None) for rel in removed)
     if not check_mode:
         for rel in removed:
             os.unlink(os.path.join(dest, rel))
         for folder, _dirs, _files in os.walk(dest, topdown=False):
             if folder != dest and not os.listdir(folder):
                 os.rmdir(folder)
-    return {"created": created, "updated": updated, "removed": removed}
+    result = {"created": created, "updated": updated, "removed": removed,
+              "unchanged": len(files) - len(created) - len(updated)}
+    if diff:
+        result["diff"] = diffs
+    return result
 
 
 # The options of the export_manifests task (its module and its action plugin take the same).
@@ -187,7 +204,7 @@ def _current(dest, prefix):
             if os.path.isfile(os.path.join(folder, name))}
 
 
-def run_task(params, check_mode=False):
+def run_task(params, check_mode=False, diff=False):
     """The export_manifests task over its validated ``params``: the result dict; raises TreeError,
     SecretsError, OSError. Beside the tree: SECRETS.md; with gitops_secrets sops, the encrypted Secrets in
     secrets/ (every problem of them is raised before any file is written)."""
@@ -205,7 +222,7 @@ def run_task(params, check_mode=False):
     inventory = tree_secrets.secret_inventory(objects, params["secrets"], sops=sops)
     files[tree_secrets.SECRETS_FILE] = tree_secrets.secrets_markdown(
         params["cluster"] or os.path.basename(os.path.abspath(params["dest"])), inventory, sops=sops)
-    result = write_tree(params["dest"], files, check_mode=check_mode)
+    result = write_tree(params["dest"], files, check_mode=check_mode, diff=diff)
     result["objects"] = len(objects)
     result["changed"] = bool(result["created"] or result["updated"] or result["removed"])
     result["secrets_file"] = os.path.join(os.path.abspath(params["dest"]), tree_secrets.SECRETS_FILE)

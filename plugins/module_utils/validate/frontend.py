@@ -22,7 +22,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.conf
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.prometheus import RULE as PROMTOOL
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.prometheus import check_prometheus_configs
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.manifests import Document, LoadResult, expand_lists, load_path
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import format_report
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.violations import report_lines
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import check_objects, select_rules
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.model import PolicyOptions
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.registry import RULES, SCHEMA
@@ -106,18 +106,20 @@ class Report:
     def blocking(self) -> list:
         return [v for v in self.violations if v.blocking]
 
-    def as_dict(self) -> dict:
+    def as_dict(self, verbose=False) -> dict:
         return {"objects": self.objects, "files": self.files, "blocking": len(self.blocking),
                 "waived": sum(1 for v in self.violations if v.waived),
-                "violations": [v.as_dict() for v in self.violations], "notes": self.notes, "errors": self.errors}
+                "violations": [v.as_dict() for v in self.violations], "notes": self.notes, "errors": self.errors,
+                "report": report_lines(self.violations, verbose=verbose) if self.violations else []}
 
-    def failure(self, source="the manifests"):
-        """The message a failed task or command gives, or None when nothing blocks."""
+    def failure(self, source="the manifests", verbose=False):
+        """The message a failed task or command gives, or None when nothing blocks: the blocking findings first,
+        then the warnings, the waived ones summed up in one line (listed when ``verbose``)."""
         if self.errors:
             return "Cannot read %s:\n%s" % (source, "\n".join(self.errors))
         if self.blocking:
             return ("Validation found %d blocking violation(s); nothing was written or applied:\n%s"
-                    % (len(self.blocking), format_report(self.violations)))
+                    % (len(self.blocking), "\n".join(report_lines(self.violations, verbose=verbose))))
         return None
 
 
@@ -159,11 +161,13 @@ TASK_MUTUALLY_EXCLUSIVE = [("resources", "path")]
 TASK_REQUIRED_ONE_OF = [("resources", "path")]
 
 
-def run_task(params):
-    """The validate_manifests task over its validated ``params``: (result dict, failure message or None)."""
+def run_task(params, verbosity=0):
+    """The validate_manifests task over its validated ``params``: (result dict, failure message or None).
+    From ``verbosity`` 1 (-v) on, the report lists the waived findings one by one."""
     report = validate_loaded(load_request(params["resources"], params["path"]), params["kubernetes_version"],
                              rules=params["rules"], skip_rules=params["skip_rules"],
                              agents_namespaces=params["agents_namespaces"],
                              default_namespace=params["default_namespace"], config_tools=params["config_tools"])
-    failure = report.failure("the manifests in %s" % params["path"] if params["path"] else "the manifests")
-    return dict(report.as_dict(), changed=False), failure
+    verbose = verbosity >= 1
+    failure = report.failure("the manifests in %s" % params["path"] if params["path"] else "the manifests", verbose)
+    return dict(report.as_dict(verbose), changed=False), failure
