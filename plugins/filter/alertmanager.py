@@ -15,6 +15,10 @@ description:
     C(*_file) setting under O(secrets_root).
   - Every problem of the input is reported at once (unknown receivers, literal credentials, undefined
     time intervals, settings the image's version cannot read...).
+  - The companion filter C(alertmanager_receiver_problems) takes the receivers and the C(global) settings and
+    returns, for the role's preflight, one message per setting a notifier requires and lacks (Slack C(api_url),
+    webhook C(url), e-mail C(to), C(smarthost) and C(from), PagerDuty C(routing_key) or C(service_key), ...), each
+    naming its full path such as C(alertmanager_receivers[0].slack_configs[0].api_url).
 positional: _input
 options:
   _input:
@@ -67,6 +71,12 @@ def alertmanager_config(spec, secrets_root=None, templates_dir=None):
                                  % (len(e.problems), e)) from e
 
 
+def alertmanager_receiver_problems(receivers, global_config=None):
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import receiver_problems
+    return receiver_problems(receivers, global_config or {})
+
+
 class FilterModule:
     def filters(self):
-        return native_filters({"alertmanager_config": alertmanager_config})
+        return native_filters({"alertmanager_config": alertmanager_config,
+                               "alertmanager_receiver_problems": alertmanager_receiver_problems})
