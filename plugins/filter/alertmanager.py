@@ -18,6 +18,10 @@ description:
   - The companion filter C(alertmanager_config_problems) takes the same arguments and returns those problems as a
     list of messages (empty when the config can be built), for the role's preflight check; C(alertmanager_config)
     raises them.
+  - The companion filter C(alertmanager_receiver_problems) takes the receivers and the C(global) settings and
+    returns, for the role's preflight, one message per setting a notifier requires and lacks (Slack C(api_url),
+    webhook C(url), e-mail C(to), C(smarthost) and C(from), PagerDuty C(routing_key) or C(service_key), ...), each
+    naming its full path such as C(alertmanager_receivers[0].slack_configs[0].api_url).
 positional: _input
 options:
   _input:
@@ -69,8 +73,7 @@ def alertmanager_config(spec, secrets_root=None, templates_dir=None):
 
 def alertmanager_config_problems(spec, secrets_root=None, templates_dir=None):
     """The problems alertmanager_config would raise, one message each; [] when the config can be built."""
-    from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alertmanager
-
+    alertmanager = module_utils("render.alertmanager")
     try:
         alertmanager_config(spec, secrets_root=secrets_root, templates_dir=templates_dir)
     except AnsibleFilterError as e:
@@ -80,7 +83,12 @@ def alertmanager_config_problems(spec, secrets_root=None, templates_dir=None):
     return []
 
 
+def alertmanager_receiver_problems(receivers, global_config=None):
+    return module_utils("common.alertmanager").receiver_problems(receivers, global_config or {})
+
+
 class FilterModule:
     def filters(self):
         return native_filters({"alertmanager_config": alertmanager_config,
-                               "alertmanager_config_problems": alertmanager_config_problems})
+                               "alertmanager_config_problems": alertmanager_config_problems,
+                               "alertmanager_receiver_problems": alertmanager_receiver_problems})

@@ -24,12 +24,17 @@ options:
     description: Only for C(byte_size) - whether C(KB), C(MB)... count 1024s (Prometheus) rather than 1000s (Loki).
     type: bool
     default: true
+  kind:
+    description: Only for C(unit_hint) - the kind the value should be.
+    type: str
+    choices: [quantity, cpu, duration, go_duration, bytes]
 """
 
 EXAMPLES = r"""
 ok: "{{ (prometheus_scrape_interval | vmstation.monitoring.duration_seconds or 0) >= 15 }}"
 storage: "{{ prometheus_storage_size | vmstation.monitoring.quantity_value }}"
 retention: "{{ prometheus_retention_size | vmstation.monitoring.byte_size }}"
+fix: "must be a Kubernetes quantity such as 20Gi{{ prometheus_storage_size | vmstation.monitoring.unit_hint('quantity') }}"
 """
 
 RETURN = r"""
@@ -39,6 +44,8 @@ _value:
 """
 
 from decimal import Decimal
+
+from ansible.errors import AnsibleFilterError
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common import units
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
@@ -59,7 +66,14 @@ def byte_size(value, binary_kb=True):
     return units.parse_bytes(value, binary_kb=bool(binary_kb))
 
 
+def unit_hint(value, kind):
+    try:
+        return units.unit_hint(value, str(kind))
+    except ValueError as e:
+        raise AnsibleFilterError(str(e)) from e
+
+
 class FilterModule:
     def filters(self):
         return native_filters({"duration_seconds": duration_seconds, "quantity_value": quantity_value,
-                               "byte_size": byte_size})
+                               "byte_size": byte_size, "unit_hint": unit_hint})

@@ -75,6 +75,10 @@ CASES = [
     Case("stack-sops-recipient-not-an-age-key", {"monitoring_gitops_secrets": "sops",
                                                  "monitoring_gitops_sops_age_recipients": ["ssh-ed25519 AAAAC3Nz"]},
          "preflight", ('monitoring_gitops_sops_age_recipients is ["ssh-ed25519 AAAAC3Nz"]: it must list',), ("prometheus",)),
+    Case("stack-unknown-size", {"monitoring_size": "tiny"}, "spec",
+         ("monitoring_size", "must be one of: small, medium, large", "got: tiny"), ("prometheus",)),
+    Case("stack-unknown-distribution", {"monitoring_distribution": "k0s"}, "spec",
+         ("monitoring_distribution", "must be one of: generic, k3s", "got: k0s"), ("prometheus",)),
     # --- prometheus ----------------------------------------------------------------------------------------
     Case("prometheus-latest-tag", {"prometheus_image_tags": {"current": "latest", "seed": "v2.48.0"}}, "preflight",
          ('prometheus_image_tag is "latest": it must be a pinned release', "set prometheus_image_tags.current"),
@@ -85,6 +89,17 @@ CASES = [
          ('prometheus_retention_time is ""', "must be a non-zero Prometheus duration"), ("prometheus",)),
     Case("prometheus-retention-size-over-volume", {"prometheus_retention_size": "100GB"}, "preflight",
          ('prometheus_retention_size is "100GB"', "raise prometheus_storage_size or lower prometheus_retention_size"),
+         ("prometheus",)),
+    # The space makes it no Kubernetes quantity: said so, with the likely value, and no word about the retention.
+    Case("prometheus-storage-size-with-space", {"prometheus_storage_size": "10 GB"}, "preflight",
+         ('prometheus_storage_size is "10 GB": it must be a Kubernetes quantity such as 20Gi; "10 GB" is not one, because '
+          "of the space between the number and the unit", "write 10Gi or 10G."), ("prometheus",),
+         forbid=("raise prometheus_storage_size",)),
+    Case("prometheus-sizes-and-durations-in-words",
+         {"prometheus_retention_size": "15 GB", "prometheus_retention_time": "2 weeks",
+          "prometheus_scrape_interval": "30 seconds", "prometheus_query_timeout": "2 min"}, "preflight",
+         ('prometheus_retention_size is "15 GB"', "write 15GB.", 'prometheus_retention_time is "2 weeks"', "write 14d.",
+          'prometheus_scrape_interval is "30 seconds"', "write 30s.", 'prometheus_query_timeout is "2 min"', "write 2m."),
          ("prometheus",)),
     Case("prometheus-replicas-wrong-type", {"prometheus_replicas": "two"}, "spec",
          ("prometheus_replicas", "unable to convert to int"), ("prometheus",)),
@@ -150,6 +165,35 @@ CASES = [
          ("alertmanager_replicas is 0: it must be at least 1",), ("alertmanager",)),
     Case("alertmanager-storage-not-a-quantity", {"alertmanager_storage_size": "1 gig"}, "preflight",
          ('alertmanager_storage_size is "1 gig": it must be a Kubernetes quantity such as 1Gi',), ("alertmanager",)),
+    Case("alertmanager-resources-and-retention-in-words",
+         {"alertmanager_resources": {"requests": {"cpu": "0.5 cores", "memory": "64Mi"},
+                                     "limits": {"cpu": "1", "memory": "256 MB"}},
+          "alertmanager_data_retention": "5 days"}, "preflight",
+         ('alertmanager_resources.requests.cpu is "0.5 cores"', "write 0.5 or 500m",
+          'alertmanager_resources.limits.memory is "256 MB"', "write 256Mi or 256M",
+          'alertmanager_data_retention is "5 days"', "write 5d."), ("alertmanager",)),
+    # Each notifier's required settings, by their full path, before the Secret mapping or amtool see them.
+    Case("alertmanager-slack-without-api-url",
+         {"alertmanager_receivers": [{"name": "team", "slack_configs": [{"channel": "#alerts"}]}],
+          "alertmanager_default_receiver": "team", "alertmanager_secret_data": {"am-slack": {"url": SECRET}}}, "preflight",
+         ("alertmanager_receivers[0].slack_configs[0].api_url is not set: it must be set for the receiver team: api_url "
+          "is the Slack incoming-webhook URL", "alertmanager_global.slack_api_url"), ("alertmanager",),
+         forbid=(SECRET, "alertmanager_secret_data must map")),
+    Case("alertmanager-receivers-missing-required-fields",
+         {"alertmanager_receivers": [
+             {"name": "mail", "email_configs": [{"auth_username": "am"}]},
+             {"name": "hook", "webhook_configs": [{"send_resolved": True}]},
+             {"name": "pager", "pagerduty_configs": [{"severity": "critical"}]},
+             {"name": "chat", "telegram_configs": [{"bot_token": {"secret": "am-telegram", "key": "token"}}]}],
+          "alertmanager_default_receiver": "mail"}, "preflight",
+         ("alertmanager_receivers[0].email_configs[0].to is not set",
+          "alertmanager_receivers[0].email_configs[0].smarthost is not set",
+          "alertmanager_receivers[0].email_configs[0].from is not set",
+          "alertmanager_receivers[1].webhook_configs[0].url is not set",
+          "alertmanager_receivers[2].pagerduty_configs[0].routing_key is not set: it must be set for the receiver pager: "
+          "routing_key or service_key",
+          "alertmanager_receivers[3].telegram_configs[0].chat_id is not set"), ("alertmanager",),
+         forbid=("bot_token is not set",)),
     Case("alertmanager-amtool-refuses",
          {"alertmanager_routes": [{"matchers": ['severity=~"(unclosed"'], "receiver": "blackhole"}]}, "validate",
          ("[AMTOOL error] ConfigMap/", "alertmanager-config", "amtool check-config failed"), ("alertmanager",)),
@@ -195,9 +239,32 @@ CASES = [
          ("DASHBOARD_JOB", "Ghost jobs", "ghost-exporter"), ("prometheus", "grafana")),
     Case("grafana-log-level-unknown", {"grafana_log_level": "trace"}, "spec",
          ("grafana_log_level", "must be one of: debug, info, warn, error, critical"), ("grafana",)),
+    # k3s's Traefik serves the Ingress while the policy would admit ingress-nginx: refused, with the fix.
+    Case("grafana-ingress-class-of-another-controller",
+         {"grafana_ingress_enabled": True, "grafana_ingress_host": "grafana.lab.home.arpa",
+          "grafana_ingress_class_name": "traefik"}, "preflight",
+         ('grafana_ingress_class_name is "traefik": it must be a class of the controller the NetworkPolicy admits, '
+          "grafana_ingress_controller ingress-nginx", "set grafana_ingress_controller to traefik-k3s or traefik"),
+         ("grafana",)),
+    Case("grafana-ingress-unknown-controller-and-sizes",
+         {"grafana_ingress_enabled": True, "grafana_ingress_host": "grafana.example.org",
+          "grafana_ingress_controller": "nginx", "grafana_storage_size": "5GB",
+          "grafana_prometheus_time_interval": "30 s"}, "preflight",
+         ('grafana_ingress_controller is "nginx": it must be one of ingress-nginx, traefik-k3s, traefik, '
+          "rke2-ingress-nginx", "or custom with grafana_ingress_namespace and grafana_ingress_pod_labels",
+          'grafana_storage_size is "5GB"', "write 5Gi or 5G.", 'grafana_prometheus_time_interval is "30 s"', "write 30s."),
+         ("grafana",)),
+    Case("grafana-custom-ingress-without-namespace",
+         {"grafana_ingress_enabled": True, "grafana_ingress_host": "grafana.example.org",
+          "grafana_ingress_controller": "custom"}, "preflight",
+         ('grafana_ingress_namespace is "": it must name the namespace of the ingress controller',), ("grafana",)),
     # --- loki ----------------------------------------------------------------------------------------------
     Case("loki-retention-zero", {"loki_retention_period": "0s"}, "preflight",
          ('loki_retention_period is "0s"', "must be a non-zero duration such as 744h"), ("loki",)),
+    Case("loki-sizes-and-durations-in-words",
+         {"loki_storage_size": "50 GB", "loki_retention_period": "31 days", "loki_query_timeout": "2 minutes"},
+         "preflight", ('loki_storage_size is "50 GB"', "write 50Gi or 50G.", 'loki_retention_period is "31 days"',
+                       "write 31d.", 'loki_query_timeout is "2 minutes"', "write 2m."), ("loki",)),
     Case("loki-ingestion-below-target", {"loki_ingestion_rate_mb": 4}, "preflight",
          ("loki_ingestion_rate_mb is 4", "must be at least 10"), ("loki",)),
     Case("loki-s3-without-endpoint", {"loki_storage_type": "s3"}, "preflight",
@@ -222,10 +289,10 @@ CASES = [
          log_agent="alloy"),
     Case("alloy-drop-rule-bad-duration", {"alloy_drop_rules": [{"expression": "debug", "older_than": "1 day"}]},
          "preflight", ('alloy_drop_rules[0] is {"expression": "debug", "older_than": "1 day"}: it must be a drop rule',
-                       "older_than (a duration like 24h)"), ("loki",), log_agent="alloy"),
+                       "older_than (a duration like 24h)", "write 24h."), ("loki",), log_agent="alloy"),
     Case("alloy-several", {"alloy_journal_max_age": "1 day", "alloy_max_unavailable": "0"}, "preflight",
          ('alloy_max_unavailable is "0": it must be a count of nodes or a percentage such as 10%',
-          'alloy_journal_max_age is "1 day": it must be a duration like 12h'), ("loki",), log_agent="alloy"),
+          'alloy_journal_max_age is "1 day": it must be a duration like 12h', "write 24h."), ("loki",), log_agent="alloy"),
     Case("promtail-latest-tag", {"promtail_image_tag": "latest"}, "preflight",
          ('promtail_image_tag is "latest": it must be a pinned release', "never empty or latest"), ("loki",),
          log_agent="promtail", profile="seed"),
@@ -284,7 +351,7 @@ def check_failure(case, run):
     for text in case.expect:
         assert text in flat, "%s: %r not in the message\n%s" % (case.id, text, run.output[-3000:])
     for text in case.forbid:
-        assert text not in run.output, "%s: a secret value was printed" % case.id
+        assert text not in run.output, "%s: %r was printed (a secret value, or a message that should not be)" % (case.id, text)
     if case.phase != "validate":
         assert "TASK [vmstation.monitoring.stack : Validate the whole stack]" not in run.output
 

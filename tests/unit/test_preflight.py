@@ -59,3 +59,16 @@ def test_the_filters_are_the_functions():
     assert filters["failed_checks"]([{"var": "v", "value": "", "ok": False, "fix": "f"}]) == ['v is "": it f.']
     assert filters["resource_problems"](GOOD, "x") == []
     assert filters["image_problems"]("loki", {"current": "3.7.8"}, "3.7.8", "grafana/loki", "", "current") == []
+
+
+def test_a_resource_quantity_written_with_a_space_or_a_unit_word_gets_the_likely_value():
+    found = resource_problems({"requests": {"cpu": "0.5 cores", "memory": "512 MB"}, "limits": GOOD["limits"]},
+                              "loki_resources")
+    assert found == [
+        'loki_resources.requests.cpu is "0.5 cores": it must be a Kubernetes quantity such as 500m or 0.5; "0.5 cores" '
+        "is not one, because a CPU quantity is a number of cores without a unit word: write 0.5 or 500m; requests and "
+        "limits both need cpu and memory (rule K001).",
+        'loki_resources.requests.memory is "512 MB": it must be a Kubernetes quantity such as 256Mi or 2Gi; "512 MB" '
+        "is not one, because of the space between the number and the unit and because Kubernetes writes this unit Mi "
+        "(powers of 1024) or M (powers of 1000), not MB: write 512Mi or 512M; requests and limits both need cpu and "
+        "memory (rule K001)."]

@@ -10,6 +10,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units 
     parse_bytes,
     parse_duration,
     parse_quantity,
+    unit_hint,
 )
 
 
@@ -56,3 +57,42 @@ def test_the_unit_filters_read_what_the_parsers_read():
     assert filters["quantity_value"](True) is None
     assert filters["byte_size"]("15GB") == 15 * 2 ** 30
     assert filters["byte_size"]("5MB", binary_kb=False) == 5 * 10 ** 6 and filters["byte_size"]("5 apples") is None
+
+
+@pytest.mark.parametrize("value, kind, suggestion, reason", [
+    ("10 GB", "quantity", "write 10Gi or 10G", "because of the space between the number and the unit and because "
+                                               "Kubernetes writes this unit Gi (powers of 1024) or G (powers of 1000), not GB"),
+    ("10GB", "quantity", "write 10Gi or 10G", "not GB"),
+    ("1 gig", "quantity", "write 1Gi or 1G", "not gig"),
+    ("512m", "quantity", "write 512Mi or 512M", "not m"),
+    ("0.5 cores", "cpu", "write 0.5 or 500m", "a number of cores without a unit word"),
+    ("500 m", "cpu", "write 500m", "the space"),
+    ("1 day", "duration", "write 1d", "without spaces"),
+    ("1h 30m", "duration", "write 1h30m", "largest first"),
+    ("1.5h", "duration", "write 1h30m", "whole numbers"),
+    ("1 day", "go_duration", "write 24h", "the units ms, s, m and h"),
+    ("10 GB", "bytes", "write 10GB", "the space"),
+    ("10Gi", "bytes", "write 10GB", "Prometheus writes this unit GB (powers of 1024), not Gi"),
+])
+def test_a_hint_says_why_a_value_is_not_of_its_kind_and_what_it_likely_means(value, kind, suggestion, reason):
+    hint = unit_hint(value, kind)
+    assert hint.startswith('; "%s" is not one, because ' % value) and hint.endswith(suggestion) and reason in hint
+
+
+@pytest.mark.parametrize("value, kind", [("10Gi", "quantity"), ("10G", "quantity"), ("500m", "cpu"), ("2", "cpu"),
+                                         ("30s", "duration"), ("1h30m", "duration"), ("12h", "go_duration"),
+                                         ("15GB", "bytes"), ("fast", "quantity"), ("soon", "duration"), (None, "bytes"),
+                                         (30, "duration"), ("1.5GB", "bytes")])
+def test_no_hint_for_a_valid_value_or_one_too_far_off_to_guess(value, kind):
+    assert unit_hint(value, kind) == ""
+
+
+def test_an_unknown_kind_is_a_bug_of_the_caller():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        unit_hint("1", "size")
+
+
+def test_a_suggested_duration_counts_days_at_most():
+    assert unit_hint("2 weeks", "duration").endswith("write 14d")
+    assert unit_hint("31 days", "duration").endswith("write 31d")
+    assert unit_hint("1 day 12 hours", "duration").endswith("write 1d12h")

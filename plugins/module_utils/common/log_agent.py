@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import AGENT_DURATION, AGENT_LINE_SIZE
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import AGENT_DURATION, AGENT_LINE_SIZE, unit_hint
 
 # Where each allowed stream label comes from (Kubernetes service discovery meta labels; job, stream and
 # unit are set by the pipelines). Nothing outside this table can become a label: it is the allow-list of
@@ -94,13 +94,14 @@ def problems(role, settings):
     check("host_data_path", _HOST_PATH.match(path) and not _SYSTEM_PATH.match(path),
           "must be a dedicated absolute directory on the node such as /var/lib/vmstation-%s" % role)
     found.extend(_label_problems(role, settings["stream_labels"], settings["extra_labels"]))
-    found.extend(message("%s_drop_rules[%d]" % (role, index), rule, _DROP_RULE_FIX)
+    found.extend(message("%s_drop_rules[%d]" % (role, index), rule,
+                         _DROP_RULE_FIX + (unit_hint(rule.get("older_than"), "go_duration") if isinstance(rule, dict) else ""))
                  for index, rule in enumerate(settings["drop_rules"]) if not _drop_rule_ok(rule))
     found.extend(message("%s_extra_files[%d]" % (role, index), item, _EXTRA_FILE_FIX % role)
                  for index, item in enumerate(settings["extra_files"])
                  if not _extra_file_ok(item, settings["stream_labels"]))
     check("journal_max_age", AGENT_DURATION.match(str(settings["journal_max_age"])),
-          "must be a duration like 12h (units ms, s, m, h)")
+          "must be a duration like 12h (units ms, s, m, h)" + unit_hint(settings["journal_max_age"], "go_duration"))
     check("log_level", settings["log_level"] in _LOG_LEVELS, "must be debug, info, warn or error")
     return found
 

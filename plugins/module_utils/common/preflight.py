@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import CPU_QUANTITY, MEMORY_QUANTITY
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import CPU_QUANTITY, MEMORY_QUANTITY, unit_hint
 
 _REPOSITORY = re.compile(r"^[a-z0-9]+([._/:-][a-z0-9]+)*$")
 _TAG = re.compile(r"^v?[0-9]+\.[0-9]+\.[0-9]+([-+.][0-9A-Za-z_.-]+)?$")
@@ -40,6 +40,11 @@ def failed_checks(checks):
     return failed
 
 
+def missing(variable, fix):
+    """``<variable> is not set: it <fix>.``: a setting that must be there and is not."""
+    return "%s is not set: it %s." % (variable, " ".join(str(fix).split()).rstrip("."))
+
+
 def message(variable, value, fix):
     """``<variable> is <value as JSON>: it <fix>.``: how every preflight failure reads."""
     return "%s is %s: it %s." % (variable, json.dumps(value, sort_keys=True), " ".join(str(fix).split()).rstrip("."))
@@ -55,12 +60,12 @@ def resource_problems(resources, variable):
     for section in ("requests", "limits"):
         values = resources.get(section)
         values = values if isinstance(values, dict) else {}
-        for resource, shape in (("cpu", CPU_QUANTITY), ("memory", MEMORY_QUANTITY)):
+        for resource, shape, kind in (("cpu", CPU_QUANTITY, "cpu"), ("memory", MEMORY_QUANTITY, "quantity")):
             value = values.get(resource)
             if value is None or isinstance(value, bool) or not shape.match(str(value)):
                 problems.append(message("%s.%s.%s" % (variable, section, resource), value,
-                                        "must be a Kubernetes quantity such as %s; requests and limits both need "
-                                        "cpu and memory (rule K001)" % _EXAMPLES[resource]))
+                                        "must be a Kubernetes quantity such as %s%s; requests and limits both need "
+                                        "cpu and memory (rule K001)" % (_EXAMPLES[resource], unit_hint(value, kind))))
     return problems
 
 

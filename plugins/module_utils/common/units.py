@@ -85,3 +85,140 @@ def parse_bytes(value, binary_kb=True):
     power = "KMGTPE".index(prefix) + 1
     base = 1024 if ("i" in unit or binary_kb) else 1000
     return int(number * base ** power)
+
+
+# What a preflight adds about a value that is not of its kind: why, and the value it most likely means.
+# Units as people write them (lower-cased) -> the Kubernetes binary and decimal suffixes.
+_QUANTITY_UNITS = {"k": ("Ki", "k"), "m": ("Mi", "M"), "g": ("Gi", "G"), "t": ("Ti", "T"), "p": ("Pi", "P"),
+                   "e": ("Ei", "E")}
+_UNIT_WORDS = {"kilobyte": "k", "kilobytes": "k", "meg": "m", "megs": "m", "megabyte": "m", "megabytes": "m",
+               "gig": "g", "gigs": "g", "gigabyte": "g", "gigabytes": "g", "terabyte": "t", "terabytes": "t"}
+_DURATION_WORDS = {"ms": "ms", "msec": "ms", "millisecond": "ms", "milliseconds": "ms",
+                   "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+                   "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+                   "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+                   "d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w",
+                   "y": "y", "year": "y", "years": "y"}
+_DURATION_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
+_PARTS = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)")
+_NUMBER_UNIT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*$")
+_SPACE = "of the space between the number and the unit"
+UNIT_KINDS = ("quantity", "cpu", "duration", "go_duration", "bytes")
+
+
+def _number(text):
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _hint(text, reasons, suggestion):
+    """``; "<text>" is not one, because <reason> and because <reason>: write <suggestion>``."""
+    return '; "%s" is not one, because %s: write %s' % (text, " and because ".join(reasons), suggestion)
+
+
+def _quantity_hint(text):
+    match = _NUMBER_UNIT.match(text)
+    if not match:
+        return ""
+    number, unit = _number(match.group(1)), match.group(2)
+    key = _UNIT_WORDS.get(unit.lower(), unit.lower().rstrip("b").rstrip("i"))
+    if unit and key not in _QUANTITY_UNITS:
+        return ""
+    reasons = [_SPACE] if " " in text.strip() else []
+    if not unit:
+        return _hint(text, reasons, number) if reasons else ""
+    binary, decimal = _QUANTITY_UNITS[key]
+    if unit not in (binary, decimal):
+        reasons.append("Kubernetes writes this unit %s (powers of 1024) or %s (powers of 1000), not %s"
+                       % (binary, decimal, unit))
+    return _hint(text, reasons, "%s%s or %s%s" % (number, binary, number, decimal)) if reasons else ""
+
+
+def _cpu_hint(text):
+    match = _NUMBER_UNIT.match(text)
+    if not match:
+        return ""
+    number, unit = match.group(1), match.group(2).lower()
+    spaced = " " in text.strip()
+    if unit in ("core", "cores", "cpu", "cpus", "vcpu", "vcpus") or (not unit and spaced):
+        millis = Decimal(number) * 1000
+        if millis != millis.to_integral_value():
+            return ""
+        return _hint(text, ["a CPU quantity is a number of cores without a unit word"],
+                     "%s or %dm" % (_number(number), millis))
+    if unit == "m" and spaced and "." not in number:
+        return _hint(text, [_SPACE], number + "m")
+    return ""
+
+
+def _duration_hint(text, go_units):
+    parts = _PARTS.findall(text)
+    if not parts or _PARTS.sub("", text).strip(" ,") not in ("", "and"):
+        return ""
+    seconds = 0.0
+    for number, word in parts:
+        unit = _DURATION_WORDS.get(word.lower()) if word != "M" else None
+        if unit is None:
+            return ""
+        seconds += float(number) * _DURATION_SECONDS[unit]
+    written = format_duration(seconds, go_units)
+    if not written or written == text:
+        return ""
+    units = "ms, s, m and h" if go_units else "ms, s, m, h, d, w and y"
+    return _hint(text, ["a duration is whole numbers with the units %s, largest first, without spaces" % units],
+                 written)
+
+
+def _bytes_hint(text):
+    match = _NUMBER_UNIT.match(text)
+    if not match:
+        return ""
+    number, unit = match.group(1), match.group(2)
+    prefix = unit[:1].upper()
+    if unit and unit != "B" and (prefix not in "KMGTPE" or unit.lower().rstrip("b").rstrip("i") != prefix.lower()):
+        return ""
+    written = number + ((prefix + "B") if unit and unit != "B" else "B")
+    if "." in number or written == text:
+        return ""
+    reasons = [_SPACE] if " " in text.strip() else []
+    if unit not in ("B", prefix + "B"):
+        reasons.append("Prometheus writes this unit %s (powers of 1024), not %s" % (prefix + "B", unit))
+    return _hint(text, reasons, written)
+
+
+def format_duration(seconds, go_units=False):
+    """``seconds`` as a duration in whole units up to days, largest first (5400 -> ``1h30m``, two weeks ->
+    ``14d``); Go's units with ``go_units`` (up to hours). Empty when it is not a positive whole number of milliseconds."""
+    millis = round(seconds * 1000)
+    if abs(seconds * 1000 - millis) > 1e-6 or millis <= 0:
+        return ""
+    units = (("h", 3600000), ("m", 60000), ("s", 1000), ("ms", 1)) if go_units else \
+        (("d", 86400000), ("h", 3600000), ("m", 60000), ("s", 1000), ("ms", 1))
+    out = []
+    for name, size in units:
+        count, millis = divmod(millis, size)
+        if count:
+            out.append("%d%s" % (count, name))
+    return "".join(out)
+
+
+def unit_hint(value, kind):
+    """What to add to a preflight message about ``value``, which is not of ``kind``: why, and the value it
+    most likely means; "" when there is nothing to add (a valid value, or one too far off to guess).
+
+    ``kind``: ``quantity`` (a Kubernetes quantity of bytes: storage, memory), ``cpu``, ``duration``
+    (Prometheus, Loki and Alertmanager durations), ``go_duration`` (the log agents': ms, s, m, h) or
+    ``bytes`` (Prometheus's retention size: B, KB, MB, ...). ``10 GB`` as a quantity gives
+    ``; "10 GB" is not one, because of the space between the number and the unit and because Kubernetes
+    writes this unit Gi (powers of 1024) or G (powers of 1000), not GB: write 10Gi or 10G``."""
+    if kind not in UNIT_KINDS:
+        raise ValueError("unit_hint: kind must be one of %s, got %r" % (", ".join(UNIT_KINDS), kind))
+    if value is None or isinstance(value, (bool, int, float, dict, list)):
+        return ""
+    text = str(value)
+    if kind == "quantity":
+        return _quantity_hint(text)
+    if kind == "cpu":
+        return _cpu_hint(text)
+    if kind == "bytes":
+        return _bytes_hint(text)
+    return _duration_hint(text, kind == "go_duration")

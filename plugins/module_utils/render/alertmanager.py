@@ -24,6 +24,7 @@ import copy
 import hashlib
 import re
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import unit_hint
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import (
     NULL_RECEIVERS_ANNOTATION,
     RECEIVER_SECTIONS,
@@ -162,7 +163,7 @@ class _CredentialFiles:
 
 def _check_duration(value, path, problems):
     if value is not None and not _DURATION.match(str(value)):
-        problems.append("%s: %r is not a duration such as 30s, 5m or 4h" % (path, value))
+        problems.append("%s: %r is not a duration such as 30s, 5m or 4h%s" % (path, value, unit_hint(value, "duration")))
 
 
 def _duplicates(names):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.dicts import merge
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import parse_duration
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import parse_duration, unit_hint
 
 CLUSTER_JOBS = ("kubernetes-apiservers", "kubelet", "kubelet-cadvisor")
 ANNOTATION_JOBS = ("kubernetes-service-endpoints", "kubernetes-pods")
@@ -89,7 +89,7 @@ def _interval_problems(variable, interval):
     seconds = parse_duration(interval)
     if seconds is not None and seconds >= MIN_SCRAPE_INTERVAL:
         return []
-    return [message(variable, interval, _INTERVAL_FIX)]
+    return [message(variable, interval, _INTERVAL_FIX + unit_hint(interval, "duration"))]
 
 
 def build_config(spec):
