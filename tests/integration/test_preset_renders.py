@@ -124,3 +124,14 @@ def test_a_variable_the_inventory_sets_wins_over_both_presets(tmp_path):
     assert ingress[0]["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "edge"}},
                                    "podSelector": {"matchLabels": {"app": "haproxy"}}}]
     assert _by(objects, "Ingress", "grafana")["spec"]["ingressClassName"] == "haproxy"
+
+
+def test_an_ingress_policy_for_a_whole_namespace_is_a_warning_in_the_summary(render):
+    run = render(CLUSTER, "current", **GRAFANA_INGRESS, grafana_ingress_controller="custom",
+                 grafana_ingress_namespace="edge", grafana_ingress_class_name="haproxy", grafana_ingress_pod_labels={})
+    objects = _ok(run)
+    peers = _by(objects, "NetworkPolicy", "allow-grafana-ingress")["spec"]["ingress"][0]["from"]
+    assert {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "edge"}}} in peers
+    warning = "grafana_ingress_pod_labels is empty: the NetworkPolicy lets every pod of the namespace edge reach Grafana"
+    assert run.output.count(warning) == 1, run.output[-3000:]
+    assert "[WARNING]" not in run.output and "WARNING:" not in run.output
