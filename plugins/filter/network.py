@@ -41,6 +41,10 @@ options:
     description: For C(host), C(port) and C(url), whether an empty value is allowed.
     type: bool
     default: false
+  named:
+    description: For C(ports) and C(port), whether a container port's name (C(http-metrics)) is allowed too.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -64,18 +68,18 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native
 _KINDS = ("cidrs", "ports", "port", "host", "url")
 
 
-def address_problems(value, variable, kind, required_by="", optional=False):
+def address_problems(value, variable, kind, required_by="", optional=False, named=False):
     variable, kind = str(variable), str(kind)
     if kind not in _KINDS:
         raise AnsibleFilterError("address_problems: kind must be one of %s, got %r" % (", ".join(_KINDS), kind))
     if kind == "cidrs":
         return network.cidr_problems(value, variable, str(required_by))
     if kind == "ports":
-        return network.port_problems(value, variable, str(required_by))
+        return network.port_problems(value, variable, str(required_by), bool(named))
     if optional and value in (None, ""):
         return []
     if kind == "port":
-        problem = network.port_problem(value, variable)
+        problem = network.port_problem(value, variable, bool(named))
     elif kind == "host":
         problem = network.host_problem(value, variable)
     else:

@@ -48,6 +48,9 @@ def test_ports_are_checked_one_by_one():
     assert network.port_problems([443, "6443"], "monitoring_api_server_ports") == []
     problems = network.port_problems([443, 0, "abc"], "monitoring_api_server_ports", required_by="x")
     assert [p.split(" is ")[0] for p in problems] == ["monitoring_api_server_ports[1]", "monitoring_api_server_ports[2]"]
+    assert network.port_problems(["http-metrics", 8080], "p", named=True) == []
+    assert "or a container port's name" in network.port_problems(["Bad_Name"], "p", named=True)[0]
+    assert network.port_problems(["http-metrics"], "p")
     assert network.port_problems([], "ports", required_by="of the store") == [
         "ports is []: it must list the ports of the store, such as [443]."]
 

@@ -23,6 +23,8 @@ ANY_ADDRESS_WAIVER = "waivers.vmstation.io/K012"
 # Ports a URL scheme implies when the URL names none.
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+# A container port's name (IANA_SVC_NAME), which NetworkPolicy ports may give instead of a number.
+_PORT_NAME = re.compile(r"^(?=.*[a-z])(?!.*--)[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")
 
 
 def is_any_address(cidr) -> bool:
@@ -65,20 +67,23 @@ def cidr_problems(values, variable, required_by=""):
     return [p for p in problems if p]
 
 
-def port_problem(value, variable):
-    """The message for one value that is not a port number (1-65535), or None."""
+def port_problem(value, variable, named=False):
+    """The message for one value that is not a port number (1-65535), or with ``named`` a port name, or None."""
+    if named and isinstance(value, str) and _PORT_NAME.match(value):
+        return None
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit() \
             or not 1 <= int(str(value)) <= 65535:
-        return message(variable, value, "must be a port number between 1 and 65535")
+        return message(variable, value, "must be a port number between 1 and 65535%s"
+                       % (" or a container port's name such as http-metrics" if named else ""))
     return None
 
 
-def port_problems(values, variable, required_by=""):
+def port_problems(values, variable, required_by="", named=False):
     """Each problem of the list of ports ``values`` given by ``variable`` (empty is a problem with
-    ``required_by``)."""
+    ``required_by``; ``named``: port names are allowed too)."""
     if not isinstance(values, list):
         return [message(variable, values, "must be a list of port numbers (1-65535), such as [443]")]
-    problems = [port_problem(value, "%s[%d]" % (variable, i)) for i, value in enumerate(values)]
+    problems = [port_problem(value, "%s[%d]" % (variable, i), named) for i, value in enumerate(values)]
     if not values and required_by:
         problems.append(message(variable, values, "must list the ports %s, such as [443]" % required_by))
     return [p for p in problems if p]
