@@ -332,8 +332,8 @@ def build_config(spec):
     are Secret references), ``routes`` (list of child routes), ``inhibit_rules`` (list),
     ``time_intervals`` (list), ``deadmansswitch`` (dict: alertname, receiver, repeat_interval),
     ``templates`` (dict file name -> text), ``secrets_root``, ``templates_dir``, ``version`` (image tag),
-    ``notification_cidrs`` (the address ranges of the endpoints called by name) and ``notification_egress``
-    (the inventory's own egress rules; see render/alertmanager_egress.py).
+    ``notification_cidrs`` (the address ranges of the endpoints called by name, required for them when the key is
+    given) and ``notification_egress`` (the inventory's own egress rules; see render/alertmanager_egress.py).
 
     Returns ``{"config": dict, "secrets": [{"name", "keys", "used_by", "volume", "mount_path"}],
     "null_receivers": [str], "annotations": {annotation: value}, "egress": [NetworkPolicy egress rules]}``
@@ -363,8 +363,10 @@ def build_config(spec):
     _check_templates(templates, problems)
     endpoints, endpoint_problems = alertmanager_egress.notification_endpoints(spec.get("receivers") or [],
                                                                               spec.get("global") or {})
-    egress, egress_problems = alertmanager_egress.egress_rules(endpoints, spec.get("notification_cidrs", []),
-                                                               own_rules=bool(spec.get("notification_egress")))
+    # Without notification_cidrs (a caller other than the role) the ranges are not required.
+    egress, egress_problems = alertmanager_egress.egress_rules(
+        endpoints, spec.get("notification_cidrs", []),
+        own_rules=bool(spec.get("notification_egress")) or "notification_cidrs" not in spec)
     problems.extend(endpoint_problems + egress_problems)
     if problems:
         raise AlertmanagerConfigError(problems)

@@ -17,6 +17,7 @@ unless the inventory gives its own rules (``alertmanager_notification_egress``).
 
 from __future__ import annotations
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import is_credential
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.network import (
     cidr_problems,
     host_port_endpoint,
@@ -33,6 +34,7 @@ ENDPOINTS = {
     "slack_configs": ("api_url", "slack_api_url", None),
     "pagerduty_configs": ("url", "pagerduty_url", "https://events.pagerduty.com/v2/enqueue"),
     "webhook_configs": ("url", None, None),
+    "email_configs": ("smarthost", "smtp_smarthost", None),  # host:port, read by _Endpoints.smarthost
     "opsgenie_configs": ("api_url", "opsgenie_api_url", "https://api.opsgenie.com/"),
     "victorops_configs": ("api_url", "victorops_api_url",
                           "https://alert.victorops.com/integrations/generic/20131114/alert/"),
@@ -62,7 +64,9 @@ class _Endpoints:
         self.found = []  # {"path", "host" (None: a URL in a Secret), "port"}
         self.problems = []
 
-    def url(self, value, path):
+    def url(self, value, path, default=False, credential=False):
+        if credential and not _is_secret_ref(value):
+            return  # a credential written in clear: the builder refuses it without printing it
         if _is_secret_ref(value):
             self.found.append({"path": path, "host": None, "port": SECRET_URL_PORT,
                                "secret": "%s/%s" % (value["secret"], value["key"])})
@@ -71,7 +75,7 @@ class _Endpoints:
         if problem:
             self.problems.append(problem)
         else:
-            self.found.append({"path": path, "host": host, "port": port})
+            self.found.append({"path": path, "host": host, "port": port, "default": default})
 
     def smarthost(self, value, path):
         host, port, problem = host_port_endpoint(value, path, SMTP_EXAMPLE)
@@ -99,11 +103,12 @@ class _Endpoints:
             return
         setting, global_setting, default = ENDPOINTS[section]
         if setting and config.get(setting) not in (None, ""):
-            self.url(config[setting], "%s.%s" % (path, setting))
+            self.url(config[setting], "%s.%s" % (path, setting), credential=is_credential(setting, section))
         elif global_setting and self.global_config.get(global_setting) not in (None, ""):
-            self.url(self.global_config[global_setting], "alertmanager_global.%s" % global_setting)
+            self.url(self.global_config[global_setting], "alertmanager_global.%s" % global_setting,
+                     credential=is_credential(global_setting, "global"))
         elif default:
-            self.url(default, "%s (%s's default endpoint)" % (path, section[:-len("_configs")]))
+            self.url(default, "%s.%s" % (path, setting or "endpoint"), default=True)
 
 
 def notification_endpoints(receivers, global_config=None):
@@ -126,7 +131,10 @@ def _tcp(ports):
 
 
 def _describe(endpoint):
-    where = ("a URL in Secret %s" % endpoint["secret"]) if endpoint["host"] is None else endpoint["host"]
+    if endpoint["host"] is None:
+        where = "a URL in Secret %s" % endpoint["secret"]
+    else:
+        where = ("unset, Alertmanager's default " if endpoint.get("default") else "") + endpoint["host"]
     return "%s (%s, port %d)" % (endpoint["path"], where, endpoint["port"])
 
 
