@@ -298,7 +298,9 @@ def test_the_alternative_settings_render(render):
     ({"prometheus_scrape_job_overrides": {"kubelett": {"sample_limit": 5}}}, "prometheus_scrape_job_overrides",
      "kubelett"),
     ({"prometheus_enable_admin_api": True, "prometheus_admin_api_clients": [{"podSelector": {}}],
-      "prometheus_admin_api_reason": "backups"}, "monitoring_api_server_cidrs", "0.0.0.0/0"),
+      "prometheus_admin_api_reason": "backups", "monitoring_api_server_cidrs": ["0.0.0.0/0"]},
+     "monitoring_api_server_cidrs", "0.0.0.0/0"),
+    ({"prometheus_annotated_targets_ports": [0]}, "prometheus_annotated_targets_ports[0]", "0"),
 ])
 def test_bad_inputs_fail_in_preflight_naming_the_variable_and_write_nothing(tmp_path, extra, variable, value):
     build = tmp_path / "build"
