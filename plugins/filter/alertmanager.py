@@ -27,7 +27,8 @@ options:
   _input:
     description:
       - A dict with the keys C(global), C(route), C(default_receiver), C(receivers), C(routes),
-        C(inhibit_rules), C(time_intervals), C(deadmansswitch), C(templates) and C(version) (the image tag).
+        C(inhibit_rules), C(time_intervals), C(deadmansswitch), C(templates), C(version) (the image tag),
+        C(notification_cidrs) and C(notification_egress) (for the egress rules to the receivers' endpoints).
     type: dict
     required: true
   secrets_root:
@@ -49,7 +50,8 @@ RETURN = r"""
 _value:
   description: C(config) (the alertmanager.yml dict), C(secrets) (name, keys, used_by, volume, mount_path of
     each Secret referenced), C(null_receivers) (receivers used that drop alerts on purpose) and
-    C(annotations) (to put on the ConfigMap, declaring those receivers for rule M006).
+    C(annotations) (to put on the ConfigMap, declaring those receivers for rule M006) and C(egress) (the
+    NetworkPolicy egress rules to the endpoints the receivers call).
   type: dict
 """
 

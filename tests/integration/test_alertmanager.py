@@ -15,6 +15,7 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertm
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render.alertmanager import BLACKHOLE
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import REQUIRED_LABELS, selector_labels
 from ansible_collections.vmstation.monitoring.plugins.module_utils.apply.secrets import check_descriptions
+from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.engine import check_objects
 
 from conftest import PROFILES, ROOT, run_playbook
 
@@ -48,6 +49,7 @@ RICH = {
     "alertmanager_templates": {"custom.tmpl": "plain text, no Go template"},
     "alertmanager_secret_data": {"am-slack": {"api-url": SECRET_VALUE}},
     "alertmanager_ingress_from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress"}}}],
+    "alertmanager_notification_cidrs": ["203.0.113.0/24"],
 }
 
 
@@ -74,7 +76,7 @@ def _container(run):
 def test_default_render_is_a_single_replica_without_gossip(render, profile):
     run = _render(render, profile)
     kinds = sorted((o["kind"], o["metadata"]["name"]) for o in _objects(run))
-    assert kinds == [("ConfigMap", "alertmanager-config"), ("NetworkPolicy", "alertmanager-egress"),
+    assert kinds == [("ConfigMap", "alertmanager-config"),
                      ("NetworkPolicy", "alertmanager-ingress"), ("PodDisruptionBudget", "alertmanager"),
                      ("Service", "alertmanager"), ("Service", "alertmanager-cluster"),
                      ("ServiceAccount", "alertmanager"), ("StatefulSet", "alertmanager")]
@@ -156,8 +158,35 @@ def test_network_policies_allow_only_the_real_flows(render):
     assert "prometheus" in peers and set(peers) <= {"prometheus", "loki", "grafana"}
     assert ingress["ingress"][0]["ports"] == [{"protocol": "TCP", "port": 9093}]
     assert len(ingress["ingress"]) == 1, "no gossip allow for a single replica"
-    egress = run.find("local", "NetworkPolicy", "alertmanager-egress", NAMESPACE)["spec"]["egress"]
-    assert egress == DEFAULTS["alertmanager_notification_egress"]
+    names = {o["metadata"]["name"] for o in _objects(run) if o["kind"] == "NetworkPolicy"}
+    assert "alertmanager-egress" not in names, "no receiver, no gossip: Alertmanager calls nothing but DNS"
+
+
+def test_the_egress_follows_the_receivers_endpoints(render):
+    """Issue 13: SMTP on 25 and plain-HTTP webhooks were cut off by a fixed 443/587/465 allow to every address."""
+    run = _render(render, alertmanager_receivers=[
+        {"name": "mail", "email_configs": [{"to": "ops@example.org", "from": "am@example.org",
+                                            "smarthost": "smtp.example.org:25"}]},
+        {"name": "hook", "webhook_configs": [{"url": "http://10.1.2.3:8080/alerts"},
+                                             {"url": "http://alert-sink.example.org/hook"}]},
+        {"name": "oncall", "pagerduty_configs": [{"routing_key": {"secret": "am-pd", "key": "key"}}]}],
+        alertmanager_default_receiver="mail", alertmanager_notification_cidrs=["198.51.100.0/24"])
+    policy = run.find("local", "NetworkPolicy", "alertmanager-egress", NAMESPACE)
+    assert policy["spec"]["egress"] == [
+        {"to": [{"ipBlock": {"cidr": "10.1.2.3/32"}}], "ports": [{"protocol": "TCP", "port": 8080}]},
+        {"to": [{"ipBlock": {"cidr": "198.51.100.0/24"}}],
+         "ports": [{"protocol": "TCP", "port": p} for p in (25, 80, 443)]}]
+    assert "annotations" not in policy["metadata"], "no address range of every address, no waiver"
+
+
+def test_any_address_for_notifications_is_a_choice_the_inventory_names(render):
+    run = _render(render, **{**RICH, "alertmanager_notification_cidrs": ["0.0.0.0/0"]})
+    policy = run.find("local", "NetworkPolicy", "alertmanager-egress", NAMESPACE)
+    assert "alertmanager_notification_cidrs" in policy["metadata"]["annotations"]["waivers.vmstation.io/K012"]
+    assert policy["spec"]["egress"][0] == {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+                                           "ports": [{"protocol": "TCP", "port": p} for p in (443, 587)]}
+    (finding,) = [v for v in check_objects(run.objects("local"), ["K012"]) if v.name == "alertmanager-egress"]
+    assert finding.waived and "alertmanager_notification_cidrs" in finding.waiver_reason
 
 
 def test_receivers_read_their_credentials_from_mounted_secrets_never_rendered(render):

@@ -22,6 +22,7 @@ from conftest import PROFILES, ROOT
 pytestmark = pytest.mark.render
 
 STACK = yaml.safe_load((ROOT / "roles" / "stack" / "defaults" / "main.yml").read_text())
+LOCAL = yaml.safe_load((ROOT / "inventory" / "local" / "group_vars" / "all" / "main.yml").read_text())
 NAMESPACE = STACK["monitoring_namespace"]
 AGENTS = STACK["monitoring_agents_namespace"]
 INSTANCE = STACK["monitoring_instance"]
@@ -300,7 +301,7 @@ def test_network_policies_select_the_pods_and_allow_prometheus(render, profile, 
     else:
         (allow,) = egress
         (rule,) = allow["spec"]["egress"]
-        assert [t["ipBlock"]["cidr"] for t in rule["to"]] == STACK["monitoring_api_server_cidrs"]
+        assert [t["ipBlock"]["cidr"] for t in rule["to"]] == LOCAL["monitoring_api_server_cidrs"]
         assert [p["port"] for p in rule["ports"]] == STACK["monitoring_api_server_ports"]
 
 

@@ -53,6 +53,7 @@ AUTH = {
     "grafana_ingress_enabled": True,
     "grafana_ingress_host": "grafana.example.org",
     "grafana_ingress_tls_secret_name": "grafana-tls",
+    "grafana_auth_egress_cidrs": ["10.30.0.0/24"],
 }
 EXPORTED = {
     "__inputs": [{"name": "DS_PROM", "label": "Prometheus", "type": "datasource", "pluginId": "prometheus"}],

@@ -38,14 +38,14 @@ RULE_FILES = sorted(p.name for p in (ROOT / "roles" / "prometheus" / "files" / "
 RELEASES = {"seed": "v2.48.0", "current": "v3.13.3"}
 # Flags each release documents (only those this collection may use): a rendered flag must be in its set.
 _PROMETHEUS_COMMON = {
-    "--config.file", "--web.listen-address", "--web.external-url", "--web.route-prefix", "--web.enable-lifecycle",
+    "--config.file", "--web.listen-address", "--web.external-url", "--web.route-prefix",
     "--web.enable-admin-api", "--web.enable-remote-write-receiver", "--storage.tsdb.path",
     "--storage.tsdb.retention.time", "--storage.tsdb.retention.size", "--query.timeout", "--query.max-samples",
     "--query.max-concurrency", "--query.lookback-delta", "--log.level", "--log.format", "--enable-feature",
 }
 PROMETHEUS_FLAGS = {"v2.48.0": _PROMETHEUS_COMMON, "v3.13.3": _PROMETHEUS_COMMON | {"--auto-gomemlimit.ratio"}}
 RELOADER_FLAGS = {
-    "--listen-address", "--reload-url", "--config-file", "--config-envsubst-file", "--watched-dir",
+    "--listen-address", "--reload-url", "--reload-method", "--process-executable-name", "--runtimeinfo-url", "--config-file", "--config-envsubst-file", "--watched-dir",
     "--watch-interval", "--delay-interval", "--retry-interval", "--reload-timeout", "--log-level", "--log-format",
 }
 
@@ -116,9 +116,10 @@ def test_flags_are_those_the_pinned_release_accepts(render, profile):
     args = _containers(run)["prometheus"]["args"]
     assert _flag_names(args) <= PROMETHEUS_FLAGS[RELEASES[profile]], _flag_names(args) - PROMETHEUS_FLAGS[RELEASES[profile]]
     for flag in ("--storage.tsdb.retention.time", "--storage.tsdb.retention.size", "--query.timeout",
-                 "--query.max-samples", "--web.enable-lifecycle"):
+                 "--query.max-samples"):
         assert flag in _flag_names(args)
     assert "--web.enable-admin-api" not in args
+    assert "--web.enable-lifecycle" not in args, "issue 13: no unauthenticated /-/quit or /-/reload"
     reloader = _containers(run)["config-reloader"]
     assert _flag_names(reloader["args"]) <= RELOADER_FLAGS
 
@@ -131,7 +132,11 @@ def test_the_reloader_watches_the_config_and_the_rules_directories(render, profi
     assert sorted(watched) == sorted([mounts["config"], mounts["rules"]])
     reloader_mounts = {m["mountPath"] for m in containers["config-reloader"]["volumeMounts"]}
     assert set(watched) <= reloader_mounts
-    assert "--reload-url=http://127.0.0.1:9090/-/reload" in containers["config-reloader"]["args"]
+    reloader = containers["config-reloader"]["args"]
+    assert "--reload-method=signal" in reloader and "--process-executable-name=prometheus" in reloader
+    assert "--runtimeinfo-url=http://127.0.0.1:9090/api/v1/status/runtimeinfo" in reloader
+    assert not [a for a in reloader if a.startswith("--reload-url")]
+    assert _statefulset(_render(render, profile))["spec"]["template"]["spec"]["shareProcessNamespace"] is True
     config_file = [a for a in containers["prometheus"]["args"] if a.startswith("--config.file=")][0]
     assert config_file == "--config.file=%s/prometheus.yml" % mounts["config"]
 
@@ -225,9 +230,18 @@ def test_service_pdb_and_network_policies_follow_the_contract(render):
     egress = run.find(CLUSTER, "NetworkPolicy", "prometheus-egress", NAMESPACE)["spec"]["egress"]
     ports = {p["port"] for rule in egress for p in rule.get("ports", [])}
     assert set(STACK["monitoring_api_server_ports"]) | {10250, 9100, 9090, 8080} <= ports
-    assert any(rule["to"] == [{"namespaceSelector": {}}] for rule in egress), "annotated targets are on by default"
+    assert not any({"namespaceSelector": {}} in rule["to"] for rule in egress), \
+        "issue 13: no catch-all egress while prometheus_annotated_targets_ports is empty"
+    assert all(rule.get("ports") for rule in egress), "every egress rule names its ports"
     names = {o["metadata"]["name"] for o in run.objects(CLUSTER) if o["kind"] == "NetworkPolicy"}
     assert "prometheus-admin-api" not in names
+
+
+def test_annotated_targets_are_reached_on_the_listed_ports_only(render):
+    run = _render(render, prometheus_annotated_targets_ports=[8080, "http-metrics"])
+    egress = run.find(CLUSTER, "NetworkPolicy", "prometheus-egress", NAMESPACE)["spec"]["egress"]
+    (annotated,) = [rule for rule in egress if rule["to"] == [{"namespaceSelector": {}}]]
+    assert annotated["ports"] == [{"protocol": "TCP", "port": 8080}, {"protocol": "TCP", "port": "http-metrics"}]
 
 
 def test_the_alternative_settings_render(render):
@@ -249,7 +263,8 @@ def test_the_alternative_settings_render(render):
     assert "--web.enable-admin-api" in containers["prometheus"]["args"]
     assert "--web.external-url=https://metrics.example.org/prometheus" in containers["prometheus"]["args"]
     assert containers["prometheus"]["readinessProbe"]["httpGet"]["path"] == "/prometheus/-/ready"
-    assert "--reload-url=http://127.0.0.1:9090/prometheus/-/reload" in containers["config-reloader"]["args"]
+    assert ("--runtimeinfo-url=http://127.0.0.1:9090/prometheus/api/v1/status/runtimeinfo"
+            in containers["config-reloader"]["args"])
     assert sts["metadata"]["annotations"]["waivers.vmstation.io/M007"] == "TSDB snapshots for the nightly backup"
     assert "prometheus_storage_ephemeral" in sts["metadata"]["annotations"]["waivers.vmstation.io/K013"]
     admin = run.find(CLUSTER, "NetworkPolicy", "prometheus-admin-api", NAMESPACE)["spec"]
@@ -283,7 +298,9 @@ def test_the_alternative_settings_render(render):
     ({"prometheus_scrape_job_overrides": {"kubelett": {"sample_limit": 5}}}, "prometheus_scrape_job_overrides",
      "kubelett"),
     ({"prometheus_enable_admin_api": True, "prometheus_admin_api_clients": [{"podSelector": {}}],
-      "prometheus_admin_api_reason": "backups"}, "monitoring_api_server_cidrs", "0.0.0.0/0"),
+      "prometheus_admin_api_reason": "backups", "monitoring_api_server_cidrs": ["0.0.0.0/0"]},
+     "monitoring_api_server_cidrs", "0.0.0.0/0"),
+    ({"prometheus_annotated_targets_ports": [0]}, "prometheus_annotated_targets_ports[0]", "0"),
 ])
 def test_bad_inputs_fail_in_preflight_naming_the_variable_and_write_nothing(tmp_path, extra, variable, value):
     build = tmp_path / "build"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.network import cidr_problems, port_problems
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import AGENT_DURATION, AGENT_LINE_SIZE, unit_hint
 
@@ -86,6 +87,9 @@ def problems(role, settings):
     check("loki_egress_cidrs", settings["to_stack_loki"] or settings["loki_egress_cidrs"],
           "must list the address ranges of the Loki at %s_loki_url, which is not the stack's Loki (or 'loki' is "
           "not in monitoring_components): the NetworkPolicy lets the agent reach only those" % role)
+    found.extend(cidr_problems(settings["loki_egress_cidrs"], role + "_loki_egress_cidrs"))
+    found.extend(port_problems(settings["loki_egress_ports"], role + "_loki_egress_ports",
+                               "" if settings["to_stack_loki"] else "of the Loki at %s_loki_url" % role))
     check("loki_tenant", _TENANT.match(str(settings["loki_tenant"])),
           "must be a Loki tenant ID: letters, digits and ! - _ . * ' ( ), at most 150")
     check("max_unavailable", _MAX_UNAVAILABLE.match(str(settings["max_unavailable"])),

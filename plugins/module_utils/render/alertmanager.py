@@ -24,6 +24,7 @@ import copy
 import hashlib
 import re
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alertmanager_egress
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import unit_hint
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import (
     NULL_RECEIVERS_ANNOTATION,
@@ -331,10 +332,13 @@ def build_config(spec):
     ``default_receiver`` (str), ``receivers`` (list, native Alertmanager receivers whose credentials
     are Secret references), ``routes`` (list of child routes), ``inhibit_rules`` (list),
     ``time_intervals`` (list), ``deadmansswitch`` (dict: alertname, receiver, repeat_interval),
-    ``templates`` (dict file name -> text), ``secrets_root``, ``templates_dir``, ``version`` (image tag).
+    ``templates`` (dict file name -> text), ``secrets_root``, ``templates_dir``, ``version`` (image tag),
+    ``notification_cidrs`` (the address ranges of the endpoints called by name, required for them when the key is
+    given) and ``notification_egress`` (the inventory's own egress rules; see render/alertmanager_egress.py).
 
     Returns ``{"config": dict, "secrets": [{"name", "keys", "used_by", "volume", "mount_path"}],
-    "null_receivers": [str], "annotations": {annotation: value}}`` (the annotations go on the ConfigMap)
+    "null_receivers": [str], "annotations": {annotation: value}, "egress": [NetworkPolicy egress rules]}``
+    (the annotations go on the ConfigMap; the egress rules reach the receivers' endpoints)
     or raises AlertmanagerConfigError listing every problem.
     """
     spec = copy.deepcopy(spec)
@@ -358,6 +362,13 @@ def build_config(spec):
     inhibit_rules = _inhibit_rules(spec.get("inhibit_rules") or [], problems)
     templates = spec.get("templates") or {}
     _check_templates(templates, problems)
+    endpoints, endpoint_problems = alertmanager_egress.notification_endpoints(spec.get("receivers") or [],
+                                                                              spec.get("global") or {})
+    # Without notification_cidrs (a caller other than the role) the ranges are not required.
+    egress, egress_problems = alertmanager_egress.egress_rules(
+        endpoints, spec.get("notification_cidrs", []),
+        own_rules=bool(spec.get("notification_egress")) or "notification_cidrs" not in spec)
+    problems.extend(endpoint_problems + egress_problems)
     if problems:
         raise AlertmanagerConfigError(problems)
 
@@ -369,4 +380,4 @@ def build_config(spec):
     null_receivers = sorted({r.get("receiver") for r, _path in walk_routes(route, "route")} & {BLACKHOLE})
     annotations = {NULL_RECEIVERS_ANNOTATION: ",".join(null_receivers)} if null_receivers else {}
     return {"config": config, "secrets": credentials.mounts(), "null_receivers": null_receivers,
-            "annotations": annotations}
+            "annotations": annotations, "egress": egress}

@@ -127,6 +127,19 @@ def _policy_typo(objects):
     find(objects, "NetworkPolicy", "web")["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] = "webb"
 
 
+def _ingress_from_anyone(cidr):
+    def mutate(objects):
+        find(objects, "NetworkPolicy", "web")["spec"]["ingress"][0]["from"].append({"ipBlock": {"cidr": cidr}})
+    return mutate
+
+
+def _egress_to_anyone(objects):
+    find(objects, "NetworkPolicy", "web")["spec"].setdefault("egress", []).append(
+        {"to": [{"ipBlock": {"cidr": "10.0.0.0/8"}}, {"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}}],
+         "ports": [{"protocol": "TCP", "port": 443}]})
+    find(objects, "NetworkPolicy", "web")["spec"]["policyTypes"] = ["Ingress", "Egress"]
+
+
 def _ns_without_object(objects):
     objects.remove(find(objects, "Namespace", APPS))
     for obj in [o for o in objects if o["kind"] == "NetworkPolicy" and o["metadata"]["namespace"] == APPS
@@ -305,6 +318,12 @@ CASES = [
      [("Deployment", "web", "spec.template.metadata.labels")]),
     ("K012", "policy selector matches no pod", _policy_typo,
      [("NetworkPolicy", "web", "spec.podSelector"), ("Deployment", "web", "spec.template.metadata.labels")]),
+    ("K012", "ingress from every IPv4 address", _ingress_from_anyone("0.0.0.0/0"),
+     [("NetworkPolicy", "web", "spec.ingress[0].from[1].ipBlock.cidr")]),
+    ("K012", "ingress from every IPv6 address", _ingress_from_anyone("::/0"),
+     [("NetworkPolicy", "web", "spec.ingress[0].from[1].ipBlock.cidr")]),
+    ("K012", "egress to every address, even with exceptions", _egress_to_anyone,
+     [("NetworkPolicy", "web", "spec.egress[0].to[1].ipBlock.cidr")]),
     ("K012", "namespace of a workload without its Namespace object and default deny", _ns_without_object,
      [("Namespace", APPS, "")]),
     ("K013", "Prometheus as a Deployment", _prometheus_as_deployment, [("Deployment", "prometheus", "kind")]),
@@ -472,6 +491,17 @@ def test_a_policy_peer_that_matches_no_pod_is_a_warning():
     peer = [v for v in run(objects, ["K012"]) if v.name == "web" and v.kind == "NetworkPolicy"]
     assert [(v.severity, v.path) for v in peer] == [(WARNING, "spec.ingress[0].from[0].podSelector")]
     assert not any(v.blocking for v in peer)
+
+
+def test_an_allow_for_every_address_that_the_inventory_names_is_a_waiver():
+    objects = stack()
+    _ingress_from_anyone("0.0.0.0/0")(objects)
+    find(objects, "NetworkPolicy", "web")["spec"]["ingress"][0]["from"].append({"ipBlock": {"cidr": "10.1.0.0/16"}})
+    (finding,) = [v for v in run(objects, ["K012"]) if v.name == "web"]
+    assert finding.blocking and "every address (0.0.0.0/0)" in finding.message and "docs/networking.md" in finding.fix
+    annotate(find(objects, "NetworkPolicy", "web"), "K012", "the inventory lists 0.0.0.0/0 in web_cidrs")
+    (finding,) = [v for v in run(objects, ["K012"]) if v.name == "web"]
+    assert finding.waived and not finding.blocking
 
 
 def test_ephemeral_storage_asked_for_by_the_inventory_is_a_waiver():

@@ -15,6 +15,7 @@ import re
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import parse_duration
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import NULL_RECEIVERS_ANNOTATION
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.network import is_any_address
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import alloy as alloy_config
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import dashboards
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.alertmanager_policy import routing_problems
@@ -378,7 +379,8 @@ def m006_alertmanager_routes(ctx):
 def _admits_everyone(peer):
     peer = as_dict(peer)
     if "ipBlock" in peer:
-        return as_dict(peer.get("ipBlock")).get("cidr") in ("0.0.0.0/0", "::/0")
+        cidr = as_dict(peer.get("ipBlock")).get("cidr")
+        return cidr is not None and is_any_address(cidr)
     return ("namespaceSelector" in peer and selector_is_empty(peer.get("namespaceSelector"))
             and selector_is_empty(peer.get("podSelector")))
 

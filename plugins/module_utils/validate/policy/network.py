@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
 # Apache License 2.0
-"""Rules over the network surface: K012 (default deny and allow policies that select real pods) and K018
-(no Service reachable from outside the cluster unless asked for)."""
+"""Rules over the network surface: K012 (default deny, allow policies that select real pods, no allow for every
+address unless asked for) and K018 (no Service reachable from outside the cluster unless asked for)."""
 
 from __future__ import annotations
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.network import is_any_address
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.flags import admin_api
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.policy.model import (
     as_dict,
@@ -61,11 +62,14 @@ def _peer_namespace(peer, policy_namespace):
     return None
 
 
-@rule("K012", "Default deny in every namespace, an allow policy for every workload, selectors that match",
+@rule("K012", "Default deny in every namespace, an allow policy for every workload, selectors that match, "
+              "no allow for every address",
       why="Without a default deny every pod can reach every other; an allow whose selector matches no pod (a typo, "
-          "a label changed by Kustomize, the version label) silently leaves the workload cut off or wide open.",
+          "a label changed by Kustomize, the version label) silently leaves the workload cut off or wide open; an "
+          "allow for 0.0.0.0/0 or ::/0 opens the pods to (or lets them reach) any address.",
       fix="Render in each namespace a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress], and for "
-          "each workload an allow policy whose podSelector uses the stable labels its pod template carries.")
+          "each workload an allow policy whose podSelector uses the stable labels its pod template carries and "
+          "whose ipBlocks name the real address ranges.")
 def k012_network_policies(ctx):
     namespaces = _stack_namespaces(ctx)
     for namespace in sorted(namespaces):
@@ -90,6 +94,24 @@ def k012_network_policies(ctx):
                               "and allows the flows this workload needs")
     for policy in ctx.kind("NetworkPolicy"):
         yield from _dead_selectors(ctx, policy)
+        yield from _any_address(policy)
+
+
+def _any_address(policy):
+    """An ipBlock of every address in a rule of the policy: the pods are open to (or reach) anyone."""
+    spec = as_dict(policy.get("spec"))
+    for direction, peers_key, way in (("ingress", "from", "from"), ("egress", "to", "to")):
+        for rule_index, entry in enumerate(as_list(spec.get(direction))):
+            for peer_index, peer in enumerate(as_list(as_dict(entry).get(peers_key))):
+                cidr = as_dict(as_dict(peer).get("ipBlock")).get("cidr")
+                if cidr is not None and is_any_address(cidr):
+                    yield Finding(policy, json_path("spec", direction, rule_index, peers_key, peer_index, "ipBlock",
+                                                    "cidr"),
+                                  "the %s rule allows traffic %s every address (%s)" % (direction, way, cidr),
+                                  "name the address ranges really needed; where every address is meant (a SaaS "
+                                  "receiver without fixed ranges), waive K012 on this NetworkPolicy with the reason "
+                                  "(the collection's roles do so when the inventory lists 0.0.0.0/0 in their CIDR "
+                                  "variables, docs/networking.md)")
 
 
 def _dead_selectors(ctx, policy):
