@@ -194,7 +194,7 @@ def module_text(version, keys):
 
     emit(keys)
     parts = ["%s = %s\n" % (name, _printed(node, names, bases, blocks, len(name) + 3, node))
-              for name, node in order]
+             for name, node in order]
     parts.append("KEYS = %s\n" % _printed(keys, names, bases, blocks, 7, keys))
     return HEADER % (version, version) + "\n\n" + "\n\n".join(parts)
 

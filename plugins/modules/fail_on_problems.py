@@ -19,10 +19,17 @@ author: vmstation.monitoring developers (!UNKNOWN)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.conn
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   action:
     support: full
+  become:
+    support: none
   bypass_host_loop:
+    support: none
+  connection:
+    support: none
+  delegation:
     support: none
   check_mode:
     support: full

@@ -45,7 +45,8 @@ _PROMETHEUS_COMMON = {
 }
 PROMETHEUS_FLAGS = {"v2.48.0": _PROMETHEUS_COMMON, "v3.13.3": _PROMETHEUS_COMMON | {"--auto-gomemlimit.ratio"}}
 RELOADER_FLAGS = {
-    "--listen-address", "--reload-url", "--reload-method", "--process-executable-name", "--runtimeinfo-url", "--config-file", "--config-envsubst-file", "--watched-dir",
+    "--listen-address", "--reload-url", "--reload-method", "--process-executable-name", "--runtimeinfo-url",
+    "--config-file", "--config-envsubst-file", "--watched-dir",
     "--watch-interval", "--delay-interval", "--retry-interval", "--reload-timeout", "--log-level", "--log-format",
 }
 

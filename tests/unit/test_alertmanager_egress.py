@@ -38,16 +38,16 @@ def test_each_notifier_gives_its_endpoint_or_alertmanagers_default():
 
 
 def test_a_proxy_replaces_the_endpoint():
-    found, _ = _endpoints([{"name": "a", "webhook_configs": [
+    found, _problems = _endpoints([{"name": "a", "webhook_configs": [
         {"url": "https://hooks.example.org/", "http_config": {"proxy_url": "http://10.9.9.9:3128"}}]}])
     assert found == [("alertmanager_receivers[0].webhook_configs[0].http_config.proxy_url", "10.9.9.9", 3128)]
-    found, _ = _endpoints([{"name": "a", "webhook_configs": [{"url": "https://hooks.example.org/"}]}],
-                          {"http_config": {"proxy_url": "http://proxy.example.org:3128"}})
+    found, _problems = _endpoints([{"name": "a", "webhook_configs": [{"url": "https://hooks.example.org/"}]}],
+                                  {"http_config": {"proxy_url": "http://proxy.example.org:3128"}})
     assert found == [("alertmanager_global.http_config.proxy_url", "proxy.example.org", 3128)]
 
 
 def test_addresses_are_allowed_as_they_are_and_names_need_the_ranges():
-    found, _ = egress.notification_endpoints([{"name": "a", "webhook_configs": [
+    found, _problems = egress.notification_endpoints([{"name": "a", "webhook_configs": [
         {"url": "http://10.0.0.9:8080/x"}, {"url": "http://[fd00::1]/x"}, {"url": "https://h.example.org/"}]}])
     rules, problems = egress.egress_rules(found, ["198.51.100.0/24"])
     assert problems == []

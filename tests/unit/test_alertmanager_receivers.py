@@ -75,8 +75,8 @@ def test_a_missing_required_setting_is_named_by_its_full_path(section, settings,
 
 @pytest.mark.parametrize("section, settings, global_settings", CASES, ids=["%s.%s" % (c[0], c[1][0]) for c in CASES])
 @pytest.mark.tools
-def test_amtool_refuses_what_the_table_requires_and_takes_the_global_for_it(amtool, tmp_path, section, settings,
-                                                                          global_settings):
+def test_amtool_refuses_what_the_table_requires_and_takes_the_global_for_it(
+        amtool, tmp_path, section, settings, global_settings):
     assert _amtool_accepts(amtool, tmp_path, section, COMPLETE[section])
     assert receiver_problems([{"name": "team", section: [COMPLETE[section]]}], {}) == []
     assert not _amtool_accepts(amtool, tmp_path, section, _without(section, settings))

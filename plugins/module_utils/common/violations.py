@@ -98,4 +98,3 @@ def report_lines(violations, verbose=False) -> list:
     waived = sum(1 for v in violations if v.waived)
     lines.append("%d blocking violation(s), %d warning(s), %d waived" % (blocking, len(violations) - blocking - waived, waived))
     return lines
-

@@ -51,9 +51,8 @@ def summary_lines(cluster, dest, export, components=(), violations=(), warnings=
         lines.append("For GitOps, commit %s and first create the %s it reads but does not hold: %s. %s says where each "
                      "value comes from (or set monitoring_gitops_secrets: sops to keep them encrypted in the tree, "
                      "docs/gitops.md)." % (dest, "Secret" if len(to_make) == 1 else "%d Secrets" % len(to_make),
-                                          "; ".join("%s/%s (keys %s)" % (s["namespace"], s["name"],
-                                                                        ", ".join(s.get("keys") or []))
-                                                    for s in to_make), export.get("secrets_file") or "SECRETS.md"))
+                                           "; ".join("%s/%s (keys %s)" % (s["namespace"], s["name"], ", ".join(s.get("keys") or []))
+                                                     for s in to_make), export.get("secrets_file") or "SECRETS.md"))
     else:
         lines.append("For GitOps, commit %s: it holds or reads no Secret that you must create." % dest)
     return lines
