@@ -23,6 +23,8 @@ extends_documentation_fragment:
 attributes:
   action:
     support: full
+  async:
+    support: none
   become:
     support: none
   bypass_host_loop:
