@@ -51,22 +51,21 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native
 # An unknown preset gives none rather than an error: the stack role's argument spec, which templates these
 # defaults before it checks monitoring_size and monitoring_distribution against their choices, then reports it
 # as "monitoring_size ... must be one of: small, medium, large". An unknown variable is a bug of the role.
-def size_preset(variable, preset):
-    if str(preset) not in presets.SIZES:
+def _preset(name, table, lookup, variable, preset):
+    if str(preset) not in table:
         return None
     try:
-        return presets.size_preset(str(variable), str(preset))
+        return lookup(str(variable), str(preset))
     except presets.PresetError as e:
-        raise AnsibleFilterError("size_preset: %s" % e) from e
+        raise AnsibleFilterError("%s: %s" % (name, e)) from e
+
+
+def size_preset(variable, preset):
+    return _preset("size_preset", presets.SIZES, presets.size_preset, variable, preset)
 
 
 def distribution_preset(variable, preset):
-    if str(preset) not in presets.DISTRIBUTIONS:
-        return None
-    try:
-        return presets.distribution_preset(str(variable), str(preset))
-    except presets.PresetError as e:
-        raise AnsibleFilterError("distribution_preset: %s" % e) from e
+    return _preset("distribution_preset", presets.DISTRIBUTIONS, presets.distribution_preset, variable, preset)
 
 
 def ingress_controller(name):
