@@ -13,8 +13,11 @@ import yaml
 from conftest import ROOT, run_playbook
 
 # Simulated pods have no reachable IP: rollouts are waited for, the service-proxy health checks are not.
+# The local control plane listens on loopback; its kwok nodes have no real addresses. The stack requires the API
+# server's and the nodes' ranges for its NetworkPolicies (docs/networking.md); loopback stands for both.
 CLUSTER_VARS = {"monitoring_apply": True, "monitoring_wait_ready": True, "monitoring_verify_health": False,
-                "monitoring_wait_timeout": 240}
+                "monitoring_wait_timeout": 240, "monitoring_api_server_cidrs": ["127.0.0.1/32"],
+                "monitoring_node_cidrs": ["127.0.0.0/8"]}
 
 
 def inventory_hosts(inventory):
