@@ -39,6 +39,8 @@ AUTH = {
     "grafana_oauth_auth_url": "https://sso.example.org/auth",
     "grafana_oauth_token_url": "https://sso.example.org/token",
     "grafana_oauth_api_url": "https://sso.example.org/userinfo",
+    # Where the LDAP and OAuth servers live, for Grafana's egress policy.
+    "grafana_auth_egress_cidrs": ["192.0.2.0/24"],
 }
 
 
@@ -106,7 +108,8 @@ def test_applying_the_secrets_shows_no_value_at_vvv(tmp_path, cluster_factory):
     (inventory / "hosts.yml").write_text(yaml.safe_dump({"dev": {"hosts": {"dev-local": {
         "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
         **cluster_vars(cluster), "monitoring_components": ["alertmanager", "grafana"], "monitoring_log_agent": "none",
-        "alertmanager_receivers": receivers, "alertmanager_default_receiver": "hook"}}}}))
+        "alertmanager_receivers": receivers, "alertmanager_default_receiver": "hook",
+        "alertmanager_notification_cidrs": ["192.0.2.0/24"]}}}}))
     hook_url = "https://hooks.example.org/Kn0wn-Am-Hook-5c3e"
     variables = {**AUTH, **GRAFANA_SECRETS, "alertmanager_secret_data": {"am-hook": {"url": hook_url}}}
     run = run_playbook(tmp_path / "build", str(inventory), variables, args=("-vvv",))
