@@ -249,7 +249,7 @@ CASES = [
          ("alertmanager",)),
     Case("alertmanager-smarthost-without-port",
          {"alertmanager_global": {"smtp_smarthost": "smtp.example.org"},
-          "alertmanager_receivers": [{"name": "mail", "email_configs": [{"to": "ops@example.org"}]}],
+          "alertmanager_receivers": [{"name": "mail", "email_configs": [{"to": "ops@example.org", "from": "am@example.org"}]}],
           "alertmanager_default_receiver": "mail"}, "preflight",
          ('alertmanager_global.smtp_smarthost is "smtp.example.org": it must be host:port, such as smtp.example.org:587',),
          ("alertmanager",)),

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.render
 CLUSTER = "local"
 NODES = 3  # a Raspberry Pi class homelab: 3 nodes of 4 cores and 8 GiB
 GRAFANA_INGRESS = {"grafana_ingress_enabled": True, "grafana_ingress_host": "grafana.lab.home.arpa"}
+# The ranges NetworkPolicies cannot select by label, which an inventory written from scratch must give.
+NETWORK = {"monitoring_api_server_cidrs": ["10.0.0.1/32"], "monitoring_node_cidrs": ["10.0.0.0/24"]}
 
 
 def _ok(run):
@@ -104,7 +106,7 @@ def test_a_variable_the_inventory_sets_wins_over_both_presets(tmp_path):
         "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
         "monitoring_components": ["prometheus", "loki", "grafana"], "monitoring_log_agent": "none",
         "monitoring_size": "small", "monitoring_distribution": "k3s",
-        "loki_storage_size": "12Gi", "monitoring_storage_class": "longhorn", **GRAFANA_INGRESS}))
+        "loki_storage_size": "12Gi", "monitoring_storage_class": "longhorn", **GRAFANA_INGRESS, **NETWORK}))
     (inventory / "host_vars" / "lab1.yml").write_text(yaml.safe_dump({
         "grafana_ingress_controller": "custom", "grafana_ingress_namespace": "edge",
         "grafana_ingress_pod_labels": {"app": "haproxy"}, "grafana_ingress_class_name": "haproxy",
