@@ -21,7 +21,9 @@ description:
   - Companion filters in this file - C(grafana_dashboard_import) rewrites exported dashboard JSON (its
     C(${DS_...}) inputs) to the provisioned datasources; C(grafana_dashboard_bundle) renders and imports a list
     of entries and lays them out as ConfigMap files; C(grafana_ini) and C(grafana_ldap_toml) write grafana.ini
-    and ldap.toml from mappings.
+    and ldap.toml from mappings; C(grafana_datasource_egress) takes the extra datasources and returns C(rules),
+    the NetworkPolicy egress rules to their servers, and C(problems), the preflight messages (arguments
+    C(cidrs), C(namespace), C(cluster_domain), C(own_rules); plugins/module_utils/render/grafana.py).
 positional: _input
 options:
   _input:
@@ -110,6 +112,11 @@ def grafana_ldap_toml(servers):
     return module_utils("render.grafana").render_ldap_toml(servers)
 
 
+def grafana_datasource_egress(datasources, cidrs, namespace, cluster_domain="cluster.local", own_rules=False):
+    return module_utils("render.grafana").datasource_egress(datasources, cidrs, str(namespace), str(cluster_domain),
+                                                            bool(own_rules))
+
+
 class FilterModule:
     def filters(self):
         return native_filters({
@@ -118,4 +125,5 @@ class FilterModule:
             "grafana_dashboard_bundle": grafana_dashboard_bundle,
             "grafana_ini": grafana_ini,
             "grafana_ldap_toml": grafana_ldap_toml,
+            "grafana_datasource_egress": grafana_datasource_egress,
         })

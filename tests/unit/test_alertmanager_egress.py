@@ -87,3 +87,16 @@ def test_the_builder_returns_the_egress_and_lists_bad_urls_with_the_other_proble
     assert len(caught.value.problems) == 2
     assert any(p.startswith('alertmanager_receivers[0].webhook_configs[0].url is "hooks.example.org/a"')
                for p in caught.value.problems)
+
+
+def test_an_in_cluster_webhook_is_allowed_by_its_namespace_without_the_ranges():
+    found, _problems = egress.notification_endpoints([{"name": "a", "webhook_configs": [
+        {"url": "http://bridge.chatops.svc.cluster.local:9094/alert"}, {"url": "http://relay:8080/"}]}])
+    rules, problems = egress.egress_rules(found, [], namespace="ops")
+    assert problems == []
+    assert rules == [
+        {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "chatops"}}}],
+         "ports": [{"protocol": "TCP", "port": 9094}]},
+        {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ops"}}}],
+         "ports": [{"protocol": "TCP", "port": 8080}]},
+    ]

@@ -286,3 +286,35 @@ def test_check_grafana_reports_on_the_configmap_and_key_concerned():
 
 def test_check_grafana_ignores_objects_without_grafana():
     assert g.check_grafana([configmap("x", {"grafana.ini": "[server]\n"})]) == []
+
+
+def test_the_extra_datasources_servers_get_egress_by_address_namespace_or_the_ranges():
+    datasources = [
+        {"name": "Tempo", "type": "tempo", "uid": "tempo", "url": "http://tempo.tracing.svc:3200"},
+        {"name": "PG", "type": "postgres", "uid": "pg", "url": "db.example.org"},
+        {"name": "MySQL", "type": "mysql", "uid": "my", "url": "10.0.0.7:3307"},
+        {"name": "Influx", "type": "influxdb", "uid": "influx", "url": "https://influx.example.org"},
+        {"name": "Browser", "type": "prometheus", "uid": "b", "url": "https://p.example.org", "access": "direct"},
+        {"name": "TestData", "type": "grafana-testdata-datasource", "uid": "td"}]
+    built = FILTERS["grafana_datasource_egress"](datasources, ["203.0.113.0/24"], "monitoring")
+    assert built["problems"] == []
+    assert built["rules"] == [
+        {"to": [{"ipBlock": {"cidr": "10.0.0.7/32"}}], "ports": [{"protocol": "TCP", "port": 3307}]},
+        {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "tracing"}}}],
+         "ports": [{"protocol": "TCP", "port": 3200}]},
+        {"to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}],
+         "ports": [{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 5432}]},
+    ]
+    missing = FILTERS["grafana_datasource_egress"](datasources, [], "monitoring")["problems"]
+    assert len(missing) == 1 and missing[0].startswith("grafana_datasource_cidrs is []: it must list")
+    assert "grafana_extra_datasources[1].url (db.example.org, port 5432)" in missing[0]
+    assert "grafana_extra_datasources[4]" not in missing[0], "the browser calls an access=direct datasource"
+    assert FILTERS["grafana_datasource_egress"](datasources, [], "monitoring", own_rules=True)["problems"] == []
+
+
+def test_a_datasource_url_grafana_cannot_call_is_named():
+    problems = FILTERS["grafana_datasource_egress"](
+        [{"name": "P", "type": "prometheus", "uid": "p", "url": "prom.example.org:9090"}], ["10.0.0.0/8"],
+        "monitoring")["problems"]
+    assert problems == ['grafana_extra_datasources[0].url is "prom.example.org:9090": it must be an absolute URL '
+                        'with a scheme (http, https) and a host, such as http://prometheus.example.org:9090.']

@@ -111,3 +111,34 @@ def test_the_filters_are_thin_doors():
     assert FILTERS["any_address_waiver"]({"x": ["::/0"]})
     with pytest.raises(AnsibleFilterError, match="expects a dict"):
         FILTERS["any_address_waiver"](["::/0"])
+
+
+@pytest.mark.parametrize("host, namespace", [
+    ("hook", "monitoring"), ("hook.tools.svc", "tools"), ("hook.tools.svc.cluster.local", "tools"),
+    ("am-0.am.ops.svc.cluster.local", "ops"), ("HOOK.Tools.SVC.", "tools"),
+    ("hook.tools", None), ("hooks.example.org", None), ("10.0.0.1", None), ("svc.cluster.local", None),
+    ("a.svc", None), ("hook.tools.svc.example.org", None)])
+def test_in_cluster_service_hosts_give_their_namespace(host, namespace):
+    assert network.service_namespace(host, "monitoring") == namespace
+
+
+def test_a_custom_cluster_domain_is_read():
+    assert network.service_namespace("hook.tools.svc.k8s.lab", "monitoring", "k8s.lab") == "tools"
+    assert network.service_namespace("hook.tools.svc.cluster.local", "monitoring", "k8s.lab") is None
+
+
+def test_endpoints_become_rules_by_address_by_namespace_and_by_the_ranges():
+    endpoints = [{"host": "10.0.0.9", "port": 8080}, {"host": "hook.tools.svc", "port": 9000},
+                 {"host": "relay", "port": 25}, {"host": "h.example.org", "port": 443}, {"host": None, "port": 443}]
+    rules, by_name = network.endpoint_egress(endpoints, ["198.51.100.0/24"], "monitoring")
+    assert by_name == []
+    assert rules == [
+        {"to": [{"ipBlock": {"cidr": "10.0.0.9/32"}}], "ports": [{"protocol": "TCP", "port": 8080}]},
+        {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
+         "ports": [{"protocol": "TCP", "port": 25}]},
+        {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "tools"}}}],
+         "ports": [{"protocol": "TCP", "port": 9000}]},
+        {"to": [{"ipBlock": {"cidr": "198.51.100.0/24"}}], "ports": [{"protocol": "TCP", "port": 443}]},
+    ]
+    rules, by_name = network.endpoint_egress(endpoints, [], "monitoring")
+    assert len(rules) == 3 and [e["host"] for e in by_name] == ["h.example.org", None]

@@ -116,10 +116,9 @@ def ip_host(host):
         return None
 
 
-def url_endpoint(url, variable, schemes=("http", "https")):
+def url_endpoint(url, variable, schemes=("http", "https"), example="https://hooks.example.org/alerts"):
     """``(host, port, problem)`` of an absolute URL; the port is the scheme's default when the URL has none."""
-    fix = "must be an absolute URL with a scheme (%s) and a host, such as https://hooks.example.org/alerts" \
-        % ", ".join(schemes)
+    fix = "must be an absolute URL with a scheme (%s) and a host, such as %s" % (", ".join(schemes), example)
     if not isinstance(url, str):
         return None, None, message(variable, url, fix)
     try:
@@ -169,3 +168,54 @@ def any_address_waiver(named_values):
         return {}
     return {ANY_ADDRESS_WAIVER: "the inventory lists every address (0.0.0.0/0 or ::/0) in %s, so this policy "
                                 "allows any address there on purpose" % ", ".join(names)}
+
+
+def service_namespace(host, namespace, cluster_domain="cluster.local"):
+    """The namespace of the in-cluster Service ``host`` names, else None: ``<service>.<namespace>.svc``,
+    ``<service>.<namespace>.svc.<cluster_domain>`` (a StatefulSet pod's ``<pod>.<service>.<namespace>.svc...`` too),
+    or a single label, which the pod's DNS search path resolves in
+    its own ``namespace``. Other names (``db.example.org``, but also ``<service>.<namespace>``, which cannot be
+    told apart from an outside domain) are not taken for Services."""
+    if not isinstance(host, str) or ip_host(host) is not None or not is_host(host):
+        return None
+    labels = host.lower().rstrip(".").split(".")
+    if len(labels) == 1:
+        return namespace
+    domain = str(cluster_domain or "").lower().strip(".").split(".")
+    for suffix in (["svc"], ["svc"] + domain):
+        if len(labels) >= len(suffix) + 2 and labels[-len(suffix):] == suffix:
+            return labels[-len(suffix) - 1]
+    return None
+
+
+def _tcp(ports):
+    return [{"protocol": "TCP", "port": port} for port in sorted(set(ports))]
+
+
+def endpoint_egress(endpoints, cidrs, namespace, cluster_domain="cluster.local"):
+    """``(rules, by_name)``: the NetworkPolicy egress rules that let a pod reach ``endpoints`` (each ``{host, port}``,
+    ``host`` None where it is not known, such as a URL read from a Secret), and the endpoints that only ``cidrs``
+    can allow.
+
+    An IP address is allowed on its port; an in-cluster Service (``service_namespace``) by its namespace on its port
+    (the Service's port, which must be the pods' port: NetworkPolicies see the pod's side); every other endpoint, by
+    name, to ``cidrs`` on the ports of those endpoints, when ``cidrs`` lists any: else the caller reports
+    ``by_name``, which NetworkPolicies cannot allow by name."""
+    by_address, by_namespace, by_name = {}, {}, []
+    for endpoint in endpoints:
+        address = ip_host(endpoint["host"]) if endpoint["host"] else None
+        service = service_namespace(endpoint["host"], namespace, cluster_domain) if endpoint["host"] else None
+        if address is not None:
+            by_address.setdefault("%s/%d" % (address, address.max_prefixlen), set()).add(endpoint["port"])
+        elif service is not None:
+            by_namespace.setdefault(service, set()).add(endpoint["port"])
+        else:
+            by_name.append(endpoint)
+    rules = [{"to": [{"ipBlock": {"cidr": cidr}}], "ports": _tcp(ports)} for cidr, ports in sorted(by_address.items())]
+    rules += [{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}}],
+               "ports": _tcp(ports)} for name, ports in sorted(by_namespace.items())]
+    if by_name and isinstance(cidrs, list) and cidrs:
+        rules.append({"to": [{"ipBlock": {"cidr": cidr}} for cidr in cidrs],
+                      "ports": _tcp(e["port"] for e in by_name)})
+        by_name = []
+    return rules, by_name

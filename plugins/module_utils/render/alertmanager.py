@@ -334,7 +334,8 @@ def build_config(spec):
     ``time_intervals`` (list), ``deadmansswitch`` (dict: alertname, receiver, repeat_interval),
     ``templates`` (dict file name -> text), ``secrets_root``, ``templates_dir``, ``version`` (image tag),
     ``notification_cidrs`` (the address ranges of the endpoints called by name, required for them when the key is
-    given) and ``notification_egress`` (the inventory's own egress rules; see render/alertmanager_egress.py).
+    given), ``notification_egress`` (the inventory's own egress rules; see render/alertmanager_egress.py), and
+    ``namespace`` and ``cluster_domain`` (where Alertmanager runs, to tell in-cluster Services).
 
     Returns ``{"config": dict, "secrets": [{"name", "keys", "used_by", "volume", "mount_path"}],
     "null_receivers": [str], "annotations": {annotation: value}, "egress": [NetworkPolicy egress rules]}``
@@ -367,7 +368,8 @@ def build_config(spec):
     # Without notification_cidrs (a caller other than the role) the ranges are not required.
     egress, egress_problems = alertmanager_egress.egress_rules(
         endpoints, spec.get("notification_cidrs", []),
-        own_rules=bool(spec.get("notification_egress")) or "notification_cidrs" not in spec)
+        own_rules=bool(spec.get("notification_egress")) or "notification_cidrs" not in spec,
+        namespace=spec.get("namespace") or "monitoring", cluster_domain=spec.get("cluster_domain") or "cluster.local")
     problems.extend(endpoint_problems + egress_problems)
     if problems:
         raise AlertmanagerConfigError(problems)

@@ -9,9 +9,10 @@ Each notifier of ``alertmanager_receivers`` calls one endpoint: the URL it is gi
 25 included. An ``http_config.proxy_url`` replaces the endpoint with the proxy's. A URL read from a Secret
 (``{secret, key}``) is not known here: it is taken to be HTTPS on port 443.
 
-The egress rules: an endpoint whose host is an IP address is allowed to that address on its port; every other
-endpoint (a host name, or a URL in a Secret) to ``alertmanager_notification_cidrs`` on the ports of those
-endpoints. NetworkPolicies cannot name hosts, so that variable is required as soon as one such endpoint exists,
+The egress rules (common/network.py ``endpoint_egress``): an endpoint whose host is an IP address is allowed to
+that address on its port, an in-cluster Service (``<service>.<namespace>.svc``, or a single label for one in
+Alertmanager's namespace) to its namespace on its port; every other endpoint (a host name, or a URL in a Secret)
+to ``alertmanager_notification_cidrs`` on the ports of those endpoints. NetworkPolicies cannot name hosts, so that variable is required as soon as one such endpoint exists,
 unless the inventory gives its own rules (``alertmanager_notification_egress``).
 """
 
@@ -20,8 +21,8 @@ from __future__ import annotations
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import is_credential
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.network import (
     cidr_problems,
+    endpoint_egress,
     host_port_endpoint,
-    ip_host,
     url_endpoint,
 )
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
@@ -126,10 +127,6 @@ def notification_endpoints(receivers, global_config=None):
     return endpoints.found, endpoints.problems
 
 
-def _tcp(ports):
-    return [{"protocol": "TCP", "port": port} for port in sorted(set(ports))]
-
-
 def _describe(endpoint):
     if endpoint["host"] is None:
         where = "a URL in Secret %s" % endpoint["secret"]
@@ -138,23 +135,14 @@ def _describe(endpoint):
     return "%s (%s, port %d)" % (endpoint["path"], where, endpoint["port"])
 
 
-def egress_rules(endpoints, cidrs, own_rules=False):
-    """``(rules, problems)``: the NetworkPolicy egress rules that let Alertmanager reach ``endpoints``. Endpoints by
-    host name (or in a Secret) need ``cidrs`` (``alertmanager_notification_cidrs``) unless ``own_rules``: the
-    inventory gives rules of its own."""
+def egress_rules(endpoints, cidrs, own_rules=False, namespace="monitoring", cluster_domain="cluster.local"):
+    """``(rules, problems)``: the NetworkPolicy egress rules that let Alertmanager, in ``namespace``, reach
+    ``endpoints`` (common/network.py ``endpoint_egress``). Endpoints by host name (or in a Secret) that are not
+    in-cluster Services need ``cidrs`` (``alertmanager_notification_cidrs``) unless ``own_rules``: the inventory
+    gives rules of its own."""
     problems = cidr_problems(cidrs, CIDRS_VARIABLE)
-    by_address, by_name = {}, []
-    for endpoint in endpoints:
-        address = ip_host(endpoint["host"]) if endpoint["host"] else None
-        if address is None:
-            by_name.append(endpoint)
-        else:
-            by_address.setdefault("%s/%d" % (address, address.max_prefixlen), set()).add(endpoint["port"])
-    rules = [{"to": [{"ipBlock": {"cidr": cidr}}], "ports": _tcp(ports)} for cidr, ports in sorted(by_address.items())]
-    if by_name and isinstance(cidrs, list) and cidrs:
-        rules.append({"to": [{"ipBlock": {"cidr": cidr}} for cidr in cidrs],
-                      "ports": _tcp(e["port"] for e in by_name)})
-    elif by_name and not own_rules and isinstance(cidrs, list):
+    rules, by_name = endpoint_egress(endpoints, cidrs if isinstance(cidrs, list) else [], namespace, cluster_domain)
+    if by_name and not own_rules and isinstance(cidrs, list):
         problems.append(message(CIDRS_VARIABLE, cidrs, (
             "must list the address ranges of the notification endpoints the receivers call by name: %s. "
             "NetworkPolicies cannot allow a host by name. Give the ranges of those services (or of an egress proxy, "

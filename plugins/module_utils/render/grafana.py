@@ -2,9 +2,13 @@
 # Copyright: vmstation.monitoring contributors
 # Apache License 2.0
 """Grafana's own config files written from the role's settings: grafana.ini from {section: {key: value}}
-and ldap.toml from a list of LDAP servers. Their checks are in validate/configs/grafana.py."""
+and ldap.toml from a list of LDAP servers, and the egress rules to the servers of the extra datasources.
+The config files' checks are in validate/configs/grafana.py."""
 
 from __future__ import annotations
+
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common import network
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
 
 
 class GrafanaConfigError(ValueError):
@@ -97,3 +101,51 @@ def render_ldap_toml(servers) -> str:
                 out.append("%s = %s" % (key, toml_value(mapping[key])))
         out.append("")
     return "\n".join(out)
+
+
+# Ports of the SQL datasources, whose url is host[:port] rather than a URL.
+_SQL_PORTS = {"postgres": 5432, "grafana-postgresql-datasource": 5432, "mysql": 3306, "mssql": 1433}
+DATASOURCE_CIDRS_VARIABLE = "grafana_datasource_cidrs"
+
+
+def _datasource_endpoint(datasource, path):
+    """``(endpoint, problem)`` of the server Grafana calls for ``datasource``, or ``(None, None)`` for one it does
+    not call (no url, or ``access: direct``: the browser does)."""
+    url = datasource.get("url")
+    if url in (None, "") or datasource.get("access") == "direct":
+        return None, None
+    kind = str(datasource.get("type") or "")
+    if kind in _SQL_PORTS and isinstance(url, str) and "://" not in url:
+        text = url.strip()
+        if not text.rpartition(":")[2].isdigit() or text.endswith("]"):
+            text = "%s:%d" % (text, _SQL_PORTS[kind])
+        host, port, problem = network.host_port_endpoint(text, path + ".url", "db.example.org:%d" % _SQL_PORTS[kind])
+    else:
+        host, port, problem = network.url_endpoint(url, path + ".url", example="http://prometheus.example.org:9090")
+    if problem:
+        return None, problem
+    return {"path": path + ".url", "host": host, "port": port}, None
+
+
+def datasource_egress(datasources, cidrs, namespace, cluster_domain="cluster.local", own_rules=False):
+    """``{"rules", "problems"}``: the NetworkPolicy egress rules that let Grafana, in ``namespace``, reach the
+    servers of ``datasources`` (``grafana_extra_datasources``): by IP address, by in-cluster Service namespace, or
+    to ``cidrs`` (``grafana_datasource_cidrs``) for those called by name (common/network.py ``endpoint_egress``).
+    Servers called by name with no ``cidrs`` are a problem unless ``own_rules`` (``grafana_extra_egress``)."""
+    problems = network.cidr_problems(cidrs, DATASOURCE_CIDRS_VARIABLE)
+    endpoints = []
+    for i, datasource in enumerate(datasources if isinstance(datasources, list) else []):
+        if isinstance(datasource, dict):
+            endpoint, problem = _datasource_endpoint(datasource, "grafana_extra_datasources[%d]" % i)
+            problems += [problem] if problem else []
+            endpoints += [endpoint] if endpoint else []
+    rules, by_name = network.endpoint_egress(endpoints, cidrs if isinstance(cidrs, list) else [], namespace,
+                                             cluster_domain)
+    if by_name and not own_rules and isinstance(cidrs, list):
+        problems.append(message(DATASOURCE_CIDRS_VARIABLE, cidrs, (
+            "must list the address ranges of the datasource servers Grafana calls by name: %s. NetworkPolicies cannot "
+            "allow a host by name. Give the ranges of those servers, or 0.0.0.0/0 to allow any address on those ports "
+            "(the policy then carries a K012 waiver naming this variable), or write the egress rules yourself in "
+            "grafana_extra_egress (docs/networking.md)")
+            % "; ".join("%s (%s, port %d)" % (e["path"], e["host"], e["port"]) for e in by_name)))
+    return {"rules": rules, "problems": problems}
