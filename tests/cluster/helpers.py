@@ -12,6 +12,11 @@ import re
 import yaml
 from conftest import ROOT, run_playbook
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.presets import (
+    DEFAULT_DISTRIBUTION,
+    distribution_preset,
+)
+
 # Simulated pods have no reachable IP: rollouts are waited for, the service-proxy health checks are not.
 # The local control plane listens on loopback; its kwok nodes have no real addresses. The stack requires the API
 # server's and the nodes' ranges for its NetworkPolicies (docs/networking.md); loopback stands for both.
@@ -32,6 +37,14 @@ def inventory_var(inventory, name, default=None):
         if isinstance(data, dict) and name in data:
             return data[name]
     return default
+
+
+def inventory_storage_class(inventory):
+    """The StorageClass an example inventory's claims ask for: its monitoring_storage_class, else its
+    monitoring_distribution's (k3s: local-path); empty for the cluster's default."""
+    distribution = inventory_var(inventory, "monitoring_distribution", DEFAULT_DISTRIBUTION)
+    return inventory_var(inventory, "monitoring_storage_class",
+                         distribution_preset("monitoring_storage_class", distribution))
 
 
 def cluster_vars(cluster):

@@ -6,7 +6,7 @@ rollout completes on kwok's simulated nodes, every claim is bound, and a second 
 from __future__ import annotations
 
 import pytest
-from cluster.helpers import assert_deployed, inventory_hosts, inventory_var, recap, site, write_overlay
+from cluster.helpers import assert_deployed, inventory_hosts, inventory_storage_class, recap, site, write_overlay
 from conftest import INVENTORIES
 from real_tools import pinned
 
@@ -22,7 +22,7 @@ CASES = [(inventory, pinned("kubernetes")[0]) for inventory in INVENTORIES if in
 @pytest.mark.parametrize(("inventory", "version"), CASES)
 def test_example_inventory_applies_is_admitted_rolls_out_and_changes_nothing_twice(
         inventory, version, cluster_factory, tmp_path):
-    storage_class = inventory_var(inventory, "monitoring_storage_class")
+    storage_class = inventory_storage_class(inventory)
     clusters = {host: cluster_factory(host, version, storage_classes=[storage_class] if storage_class else [])
                 for host in inventory_hosts(inventory)}
     overlay = write_overlay(tmp_path / "overlay", clusters)
