@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.pyyaml import SafeLoader, yaml
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.arguments import argument_specs
 
 
 def role_variables(roles_dir) -> dict:
@@ -18,11 +18,9 @@ def role_variables(roles_dir) -> dict:
     """
     found = {}
     for role in sorted(os.listdir(roles_dir)):
-        spec_file = os.path.join(roles_dir, role, "meta", "argument_specs.yml")
-        if not os.path.isfile(spec_file):
+        specs = argument_specs(roles_dir, role)
+        if not specs:
             continue
-        with open(spec_file, encoding="utf-8") as handle:
-            specs = (yaml.load(handle, Loader=SafeLoader) or {}).get("argument_specs") or {}  # libyaml's parser
         names = set()
         for entry in specs.values():
             names.update((entry or {}).get("options") or {})
