@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # Copyright: vmstation.monitoring contributors
-# Apache License 2.0
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Lookup checking the variables the inventory sets against the argument specs of the roles a run will use."""
 
 from __future__ import annotations

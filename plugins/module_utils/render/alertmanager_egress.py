@@ -12,8 +12,9 @@ Each notifier of ``alertmanager_receivers`` calls one endpoint: the URL it is gi
 The egress rules (common/network.py ``endpoint_egress``): an endpoint whose host is an IP address is allowed to
 that address on its port, an in-cluster Service (``<service>.<namespace>.svc``, or a single label for one in
 Alertmanager's namespace) to its namespace on its port; every other endpoint (a host name, or a URL in a Secret)
-to ``alertmanager_notification_cidrs`` on the ports of those endpoints. NetworkPolicies cannot name hosts, so that variable is required as soon as one such endpoint exists,
-unless the inventory gives its own rules (``alertmanager_notification_egress``).
+to ``alertmanager_notification_cidrs`` on the ports of those endpoints. NetworkPolicies cannot name hosts, so
+that variable is required as soon as one such endpoint exists, unless the inventory gives its own rules
+(``alertmanager_notification_egress``).
 """
 
 from __future__ import annotations
