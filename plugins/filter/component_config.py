@@ -16,7 +16,8 @@ description:
   - The companion filter C(prometheus_scrape_problems) returns the preflight messages of the per-job settings
     (overrides of jobs that are not rendered, extra jobs without limits or with a taken name, intervals
     below 15s); C(loki_config) builds loki.yaml from the loki role's settings (see
-    plugins/module_utils/render/loki.py for its keys); C(alloy_config) and C(promtail_config) build the log
+    plugins/module_utils/render/loki.py for its keys) and C(loki_s3_egress) the egress rules to its object store
+    (C(rules), and C(problems) for the preflight); C(alloy_config) and C(promtail_config) build the log
     agents' configs (plugins/module_utils/render/alloy.py, render/promtail.py).
 positional: _input
 options:
@@ -69,6 +70,10 @@ def loki_config(spec):
     return _call("loki_config", "loki", "build_config", spec)
 
 
+def loki_s3_egress(spec):
+    return _call("loki_s3_egress", "loki", "s3_egress", spec)
+
+
 def alloy_config(spec):
     return _call("alloy_config", "alloy", "build_config", spec)
 
@@ -81,4 +86,5 @@ class FilterModule:
     def filters(self):
         return native_filters({"prometheus_config": prometheus_config,
                                "prometheus_scrape_problems": prometheus_scrape_problems, "loki_config": loki_config,
+                               "loki_s3_egress": loki_s3_egress,
                                "alloy_config": alloy_config, "promtail_config": promtail_config})

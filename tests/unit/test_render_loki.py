@@ -72,3 +72,36 @@ def test_the_filter_is_a_thin_door():
     assert loki_config(spec()) == build_config(spec())
     with pytest.raises(AnsibleFilterError, match="loki_config: the settings lack the key 'data_dir'"):
         loki_config({k: v for k, v in spec().items() if k != "data_dir"})
+
+
+def _s3(endpoint, cidrs=(), ports=(), **extra):
+    from ansible_collections.vmstation.monitoring.plugins.module_utils.render.loki import s3_egress
+    return s3_egress({"endpoint": endpoint, "cidrs": list(cidrs), "ports": list(ports), "namespace": "monitoring",
+                      **extra})
+
+
+def test_an_in_cluster_or_ip_object_store_is_allowed_without_ranges():
+    assert _s3("minio.storage.svc:9000") == {"problems": [], "rules": [
+        {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "storage"}}}],
+         "ports": [{"protocol": "TCP", "port": 9000}]}]}
+    assert _s3("10.0.0.5", insecure=True)["rules"] == [
+        {"to": [{"ipBlock": {"cidr": "10.0.0.5/32"}}], "ports": [{"protocol": "TCP", "port": 80}]}]
+    assert _s3("https://minio:9443")["rules"][0]["ports"] == [{"protocol": "TCP", "port": 9443}]
+
+
+def test_an_object_store_by_name_needs_the_ranges_on_its_port_or_the_ports_given():
+    missing = _s3("s3.eu-west-1.amazonaws.com")["problems"]
+    assert len(missing) == 1 and missing[0].startswith("loki_s3_egress_cidrs is []: it must list the address ranges")
+    assert "(s3.eu-west-1.amazonaws.com, port 443)" in missing[0]
+    assert _s3("s3.example.org", own_rules=True)["problems"] == []
+    assert _s3("s3.example.org", ["0.0.0.0/0"])["rules"] == [
+        {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}]
+    assert _s3("minio.storage.svc:9000", ["10.20.0.0/16"], [9000, 9001])["rules"] == [
+        {"to": [{"ipBlock": {"cidr": "10.20.0.0/16"}}],
+         "ports": [{"protocol": "TCP", "port": 9000}, {"protocol": "TCP", "port": 9001}]}], "given ranges win"
+
+
+def test_a_bad_endpoint_range_or_port_is_named():
+    assert _s3("s3.example.org:0")["problems"][0].startswith('loki_s3_endpoint is "s3.example.org:0"')
+    problems = _s3("s3.example.org", ["10.0.0.0/33"], [0])["problems"]
+    assert [p.split(" is ")[0] for p in problems] == ["loki_s3_egress_cidrs[0]", "loki_s3_egress_ports[0]"]

@@ -17,11 +17,15 @@ Keys are valid for Loki 2.9.4 (seed) and 3.x (current) unless the profile adds o
 ``s3`` (``endpoint``, ``bucket``, ``region``, ``force_path_style``, ``insecure``), ``s3_env`` (the
 environment variables carrying ``access_key_id`` and ``secret_access_key``; Loki expands ``${VAR}`` with
 ``-config.expand-env=true``), ``alertmanager_url`` (empty: the ruler sends no alerts) and ``overrides``.
+
+``s3_egress(spec)`` gives the egress rules to the object store, from its endpoint.
 """
 
 from __future__ import annotations
 
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common import network
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.dicts import merge
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
 
 # 10 MB/s of pushes arrive in large batches; the default 4 MiB gRPC limit is too small.
 GRPC_MAX_MESSAGE_BYTES = 16777216
@@ -115,3 +119,39 @@ def _storage(spec):
         "access_key_id": "${%s}" % spec["s3_env"]["access_key_id"],
         "secret_access_key": "${%s}" % spec["s3_env"]["secret_access_key"],
     }}}
+
+
+def s3_egress(spec):
+    """``{"rules", "problems"}``: the NetworkPolicy egress rules that let Loki reach its object store.
+
+    ``spec`` keys: ``endpoint`` (``loki_s3_endpoint``: ``host[:port]``, or a URL), ``insecure`` (plain HTTP: port
+    80 by default, else 443), ``cidrs`` and ``ports`` (``loki_s3_egress_cidrs``, ``loki_s3_egress_ports``: given
+    ranges are allowed on those ports, by default the endpoint's, in place of the rule derived from the endpoint), ``namespace`` and ``cluster_domain``, ``own_rules`` (``loki_extra_egress`` is given). An endpoint
+    that is an IP address or an in-cluster Service (``minio.storage.svc:9000``) is allowed as such
+    (common/network.py ``endpoint_egress``); one called by any other name needs the ranges."""
+    endpoint, cidrs, ports = spec.get("endpoint") or "", spec.get("cidrs"), spec.get("ports")
+    problems = network.cidr_problems(cidrs, "loki_s3_egress_cidrs") + network.port_problems(ports, "loki_s3_egress_ports")
+    default_port = 80 if spec.get("insecure") else 443
+    if "://" in endpoint:
+        host, port, problem = network.url_endpoint(endpoint, "loki_s3_endpoint", example="https://s3.example.org")
+    else:
+        text = endpoint if endpoint.rpartition(":")[2].isdigit() and not endpoint.endswith("]") \
+            else "%s:%d" % (endpoint, default_port)
+        host, port, problem = network.host_port_endpoint(text, "loki_s3_endpoint", "minio.storage.svc:9000")
+    if not endpoint.strip():  # reported by the role's checks (loki_s3_endpoint must be set)
+        return {"rules": [], "problems": problems}
+    if problem or problems:
+        return {"rules": [], "problems": problems + ([problem] if problem else [])}
+    given = cidrs if isinstance(cidrs, list) else []
+    rules, by_name = network.endpoint_egress([{"host": host, "port": port}], [], spec.get("namespace") or "monitoring",
+                                             spec.get("cluster_domain") or "cluster.local")
+    if given:  # the ranges the inventory gives replace the rule derived from the endpoint
+        rules = [{"to": [{"ipBlock": {"cidr": cidr}} for cidr in given],
+                  "ports": [{"protocol": "TCP", "port": int(p)} for p in (ports or [port])]}]
+    elif by_name and not spec.get("own_rules"):
+        problems.append(message("loki_s3_egress_cidrs", cidrs, (
+            "must list the address ranges of the object store loki_s3_endpoint calls by name (%s, port %d). "
+            "NetworkPolicies cannot allow a host by name. Give the ranges of that service, or 0.0.0.0/0 to allow any "
+            "address on that port (the policy then carries a K012 waiver naming this variable), or write the rule "
+            "yourself in loki_extra_egress (docs/networking.md)") % (host, port)))
+    return {"rules": rules, "problems": problems}
