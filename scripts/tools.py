@@ -42,9 +42,10 @@ def cache_root() -> Path:
     return Path(tool_cache.cache_root())
 
 
-def _role_tags(variable: str) -> dict[str, str]:
-    """profile -> pinned tag of a role's image."""
-    role = variable.removesuffix("_image_tags")
+def _role_tags(variable: str, role: str | None = None) -> dict[str, str]:
+    """profile -> pinned tag of a role's image (``role``: the role whose defaults hold ``variable``, else its
+    prefix)."""
+    role = role or variable.removesuffix("_image_tags")
     defaults = yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text())
     return {profile: str(defaults[variable][profile]).split("@", maxsplit=1)[0] for profile in PROFILES}
 
@@ -111,7 +112,7 @@ def load_builds(unavailable_out: list[str] | None = None) -> list[Build]:
         else:
             scheme = spec["module_versions"][name]
             by_tag: dict[str, dict[str, str]] = {}
-            for profile, tag in _role_tags(item["image_tags"]).items():
+            for profile, tag in _role_tags(item["image_tags"], item.get("role")).items():
                 wanted = by_tag.setdefault(tag, {})
                 for binary, pkg in item["packages"].items():
                     if profile in item.get("profiles", {}).get(binary, PROFILES):
@@ -170,6 +171,8 @@ def _replaces(build: Build, gomod: dict) -> list[str]:
             # each is published as v0.<minor>.<patch> of the same release.
             out.append(f"{old['Path']} => {old['Path']} v0.{build.mod_version.split('.', 1)[1]}")
         # Any other local replace points at a module the required version already names.
+    # Versions the proxy does not serve, replaced by the nearest it does (scripts/tools.yml says why).
+    out += [f"{path} => {path} {version}" for path, version in (build.spec.get("replace_versions") or {}).items()]
     return out
 
 

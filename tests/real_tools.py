@@ -19,9 +19,10 @@ from ansible_collections.vmstation.monitoring.plugins.module_utils.common import
 TOOLS_SPEC = yaml.safe_load((ROOT / "scripts" / "tools.yml").read_text())
 
 
-def role_tag(variable, profile):
-    """The image tag a role pins for a profile (``prometheus_image_tags``, ``current`` -> ``v3.13.3``)."""
-    role = variable.removesuffix("_image_tags")
+def role_tag(variable, profile, role=None):
+    """The image tag a role pins for a profile (``prometheus_image_tags``, ``current`` -> ``v3.13.3``); ``role``:
+    the role whose defaults hold ``variable``, when it is not the variable's prefix."""
+    role = role or variable.removesuffix("_image_tags")
     defaults = yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text())
     return str(defaults[variable][profile]).split("@", maxsplit=1)[0]
 

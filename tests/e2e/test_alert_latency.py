@@ -45,17 +45,15 @@ import copy
 import json
 import math
 import re
-import socket
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
+from e2e.pods import api, arguments, configmap, free_port, get, mounts, relocate, stop, version, wait_until
 from real_tools import binary, role_tag
 
 pytestmark = [pytest.mark.render, pytest.mark.tools]
@@ -78,9 +76,6 @@ def _seconds(duration):
         raise ValueError("not a Prometheus duration: %r" % duration)
     return sum(int(n) * units[u] for n, u in parts)
 
-
-def _configmap(run, name):
-    return run.find("local", "ConfigMap", name)["data"]
 
 
 def _alert_rule(rule_files, alert):
@@ -195,42 +190,8 @@ def _without_discovery(section, address, labels):
     return section
 
 
-def _mounts(workload, container_name, folder):
-    """{mount path in the pod: folder of this test}, for every volume mount of a rendered container."""
-    container = next(c for c in workload["spec"]["template"]["spec"]["containers"] if c["name"] == container_name)
-    found = {}
-    for mount in container.get("volumeMounts") or []:
-        local = folder / container_name / mount["name"]
-        local.mkdir(parents=True, exist_ok=True)
-        found[mount["mountPath"].rstrip("/")] = local
-    return container, found
 
 
-def _relocate(value, mounts):
-    """``value`` with a leading pod mount path replaced by its folder here."""
-    for path in sorted(mounts, key=len, reverse=True):
-        if value == path or value.startswith(path + "/"):
-            return str(mounts[path]) + value[len(path):]
-    return value
-
-
-def _arguments(container, mounts, listen):
-    """The rendered container's arguments, with paths moved under ``mounts`` and the web port on ``listen``."""
-    args = []
-    for arg in list(container.get("command") or [])[1:] + list(container.get("args") or []):
-        flag, sep, value = arg.partition("=")
-        if flag == "--web.listen-address":
-            value = listen
-        elif sep:
-            value = _relocate(value, mounts)
-        args.append(flag + sep + value)
-    return args
-
-
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _serve(handler):
@@ -273,31 +234,7 @@ class _Webhook(BaseHTTPRequestHandler):
         pass
 
 
-def _get(url, timeout=2):
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback only
-        return response.status, response.read()
 
-
-def _api(url):
-    return json.loads(_get(url)[1])["data"]
-
-
-def _wait_until(what, predicate, timeout, processes=()):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name, proc, log in processes:
-            if proc.poll() is not None:
-                pytest.fail("%s exited with %s while waiting for %s:\n%s"
-                            % (name, proc.returncode, what, Path(log).read_text()[-3000:]))
-        try:
-            result = predicate()
-        except (OSError, urllib.error.URLError, ValueError, KeyError):
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    logs = "".join("\n--- %s (last lines)\n%s" % (name, Path(log).read_text()[-2000:]) for name, _p, log in processes)
-    pytest.fail("timed out after %.0fs waiting for %s%s" % (timeout, what, logs))
 
 
 def _firing(payload):
@@ -305,44 +242,13 @@ def _firing(payload):
             and a.get("labels", {}).get("alertname") == ALERT and a.get("labels", {}).get("job") == JOB]
 
 
-def _version(path, expected):
-    """What ``path --version`` says of the pinned build: its version, which must be the pinned one.
-
-    A build without the release's version stamp reports none; the path (named by version) is then
-    what identifies it.
-    """
-    out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, check=False)
-    found = re.search(r"version v?(\d+\.\d+\.\d+\S*)", out.stdout + out.stderr)
-    if not found:
-        return "%s (the build reports no version)" % expected
-    assert found.group(1) == expected.lstrip("v"), (
-        "%s is not the pinned %s: %s" % (path, expected, (out.stdout + out.stderr).strip()[:300]))
-    return found.group(1)
-
-
-def _stop(processes, servers):
-    for _name, proc, _log in processes:
-        if proc.poll() is None:
-            proc.terminate()
-    for _name, proc, _log in processes:
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-    for server in servers:
-        try:
-            server.shutdown()
-            server.server_close()
-        except OSError:
-            pass
 
 
 def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_path, capsys):
     prometheus_bin = binary("prometheus", PROMETHEUS_VERSION, "prometheus")
     alertmanager_bin = binary("alertmanager", ALERTMANAGER_VERSION, "alertmanager")
-    versions = "prometheus %s, alertmanager %s" % (_version(prometheus_bin, PROMETHEUS_VERSION),
-                                                   _version(alertmanager_bin, ALERTMANAGER_VERSION))
+    versions = "prometheus %s, alertmanager %s" % (version(prometheus_bin, PROMETHEUS_VERSION),
+                                                   version(alertmanager_bin, ALERTMANAGER_VERSION))
 
     _Webhook.calls = []
     _Target.scraped = threading.Event()
@@ -359,12 +265,12 @@ def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_pat
         defaults = render("local", PROFILE)
         assert defaults.returncode == 0, defaults.output[-4000:]
 
-        rule_files = _configmap(run, "prometheus-rules")
-        rendered_prometheus = yaml.safe_load(_configmap(run, "prometheus-config")["prometheus.yml"])
-        rendered_alertmanager = yaml.safe_load(_configmap(run, "alertmanager-config")["alertmanager.yml"])
-        default_alertmanager = yaml.safe_load(_configmap(defaults, "alertmanager-config")["alertmanager.yml"])
-        assert _configmap(run, "prometheus-config") == _configmap(defaults, "prometheus-config")
-        assert rule_files == _configmap(defaults, "prometheus-rules")
+        rule_files = configmap(run, "prometheus-rules")
+        rendered_prometheus = yaml.safe_load(configmap(run, "prometheus-config")["prometheus.yml"])
+        rendered_alertmanager = yaml.safe_load(configmap(run, "alertmanager-config")["alertmanager.yml"])
+        default_alertmanager = yaml.safe_load(configmap(defaults, "alertmanager-config")["alertmanager.yml"])
+        assert configmap(run, "prometheus-config") == configmap(defaults, "prometheus-config")
+        assert rule_files == configmap(defaults, "prometheus-rules")
         assert {k: v for k, v in rendered_alertmanager.items() if k not in ("route", "receivers")} == \
             {k: v for k, v in default_alertmanager.items() if k not in ("route", "receivers")}
         assert {k: v for k, v in rendered_alertmanager["route"].items() if k != "receiver"} == \
@@ -373,16 +279,16 @@ def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_pat
 
         prometheus_set = run.find("local", "StatefulSet", "prometheus")
         alertmanager_set = run.find("local", "StatefulSet", "alertmanager")
-        prom_container, prom_mounts = _mounts(prometheus_set, "prometheus", tmp_path)
-        am_container, am_mounts = _mounts(alertmanager_set, "alertmanager", tmp_path)
-        am_port, prom_port = _free_port(), _free_port()
-        prom_args = _arguments(prom_container, prom_mounts, "127.0.0.1:%d" % prom_port)
-        am_args = _arguments(am_container, am_mounts, "127.0.0.1:%d" % am_port)
+        prom_container, prom_mounts = mounts(prometheus_set, "prometheus", tmp_path)
+        am_container, am_mounts = mounts(alertmanager_set, "alertmanager", tmp_path)
+        am_port, prom_port = free_port(), free_port()
+        prom_args = arguments(prom_container, prom_mounts, {"--web.listen-address": "127.0.0.1:%d" % prom_port})
+        am_args = arguments(am_container, am_mounts, {"--web.listen-address": "127.0.0.1:%d" % am_port})
         prom_config_path = Path(next(a.split("=", 1)[1] for a in prom_args if a.startswith("--config.file=")))
         am_config_path = Path(next(a.split("=", 1)[1] for a in am_args if a.startswith("--config.file=")))
 
         # The rule files go where the pod mounts the rules ConfigMap (the folder rule_files points to).
-        rules_glob = _relocate(rendered_prometheus["rule_files"][0], prom_mounts)
+        rules_glob = relocate(rendered_prometheus["rule_files"][0], prom_mounts)
         assert rules_glob != rendered_prometheus["rule_files"][0] and len(rendered_prometheus["rule_files"]) == 1
         for name, text in rule_files.items():
             (Path(rules_glob).parent / name).write_text(text)
@@ -397,7 +303,7 @@ def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_pat
                 _endpoint_labels(run, JOB, POD, NODE))],
         }
         prom_config_path.write_text(yaml.safe_dump(prometheus_config, sort_keys=False))
-        am_config_path.write_text(_configmap(run, "alertmanager-config")["alertmanager.yml"])
+        am_config_path.write_text(configmap(run, "alertmanager-config")["alertmanager.yml"])
 
         def start(name, args):
             log = tmp_path / ("%s.log" % name)
@@ -411,23 +317,23 @@ def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_pat
         start("prometheus", [prometheus_bin, *prom_args])
         am = "http://127.0.0.1:%d" % am_port
         prom = "http://127.0.0.1:%d" % prom_port
-        _wait_until("Alertmanager to be ready", lambda: _get(am + "/-/ready")[0] == 200, 60, processes)
-        _wait_until("Prometheus to be ready", lambda: _get(prom + "/-/ready")[0] == 200, 60, processes)
+        wait_until("Alertmanager to be ready", lambda: get(am + "/-/ready")[0] == 200, 60, processes)
+        wait_until("Prometheus to be ready", lambda: get(prom + "/-/ready")[0] == 200, 60, processes)
 
         worst, terms, scrape_timeout = _worst_case(rendered_prometheus, rule_files, rendered_alertmanager, namespace)
         scrape_interval = terms["scrape interval"]
 
         def rule_loaded():
-            return any(r.get("name") == ALERT for g in _api(prom + "/api/v1/rules")["groups"] for r in g["rules"])
+            return any(r.get("name") == ALERT for g in api(prom + "/api/v1/rules")["groups"] for r in g["rules"])
 
         def target_up():
-            return [t for t in _api(prom + "/api/v1/targets?state=active")["activeTargets"]
+            return [t for t in api(prom + "/api/v1/targets?state=active")["activeTargets"]
                     if t["labels"].get("job") == JOB and t["health"] == "up"]
 
-        _wait_until("the rendered rules to load", rule_loaded, 30, processes)
-        _wait_until("Prometheus to find Alertmanager",
-                    lambda: _api(prom + "/api/v1/alertmanagers")["activeAlertmanagers"], 30, processes)
-        (up,) = _wait_until("the first scrape of the target", target_up, scrape_interval + scrape_timeout + 30,
+        wait_until("the rendered rules to load", rule_loaded, 30, processes)
+        wait_until("Prometheus to find Alertmanager",
+                    lambda: api(prom + "/api/v1/alertmanagers")["activeAlertmanagers"], 30, processes)
+        (up,) = wait_until("the first scrape of the target", target_up, scrape_interval + scrape_timeout + 30,
                             processes)
         # What the rendered relabeling made of the endpoint's discovery labels.
         expected = {"job": JOB, "instance": "127.0.0.1:%d" % target.server_address[1], "namespace": namespace,
@@ -437,12 +343,12 @@ def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_pat
 
         # Down right after a scrape: the next one, a whole scrape interval later, is the first to fail.
         _Target.scraped.clear()
-        _wait_until("a scrape of the target", _Target.scraped.is_set, scrape_interval + scrape_timeout + 10,
+        wait_until("a scrape of the target", _Target.scraped.is_set, scrape_interval + scrape_timeout + 10,
                     processes)
         target.shutdown()
         target.server_close()
         down_at = time.monotonic()
-        first = _wait_until("the webhook to receive %s" % ALERT,
+        first = wait_until("the webhook to receive %s" % ALERT,
                             lambda: next((t for t, p in list(_Webhook.calls) if _firing(p)), None),
                             max(worst, TARGET_SECONDS) + 30, processes)
         latency = first - down_at
@@ -467,4 +373,4 @@ def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_pat
         assert alert["labels"]["severity"] == "critical" and alert["labels"]["namespace"] == namespace
         assert alert["annotations"]["summary"] and alert["annotations"]["runbook_url"].endswith("#stackcomponentdown")
     finally:
-        _stop(processes, (webhook, target))
+        stop(processes, (webhook, target))
