@@ -19,10 +19,7 @@ options:
     type: list
     elements: str
     required: true
-  roles_dir:
-    description: The collection's C(roles) folder.
-    type: path
-    required: true
+extends_documentation_fragment: [vmstation.monitoring.roles_dir]
 """
 
 EXAMPLES = r"""

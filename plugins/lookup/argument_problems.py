@@ -18,15 +18,12 @@ description:
     A term that names no role is skipped (the stack's checks report an unknown component).
   - The secret variables of the roles (their C(secrets) entry point) are not read, so a render-only run needs no
     vault password.
+extends_documentation_fragment: [vmstation.monitoring.roles_dir]
 options:
   _terms:
     description: The roles to check (C(stack), C(prometheus), ...).
     type: list
     elements: str
-    required: true
-  roles_dir:
-    description: The collection's C(roles) folder.
-    type: path
     required: true
   entry_point:
     description: The entry point whose options are checked for the roles other than C(stack) (C(stack) is checked

@@ -77,7 +77,6 @@ def _seconds(duration):
     return sum(int(n) * units[u] for n, u in parts)
 
 
-
 def _alert_rule(rule_files, alert):
     """(rule, group) of the first rule named ``alert`` in the rendered rule files."""
     for text in rule_files.values():
@@ -190,10 +189,6 @@ def _without_discovery(section, address, labels):
     return section
 
 
-
-
-
-
 def _serve(handler):
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -234,14 +229,9 @@ class _Webhook(BaseHTTPRequestHandler):
         pass
 
 
-
-
-
 def _firing(payload):
     return [a for a in payload.get("alerts", []) if a.get("status") == "firing"
             and a.get("labels", {}).get("alertname") == ALERT and a.get("labels", {}).get("job") == JOB]
-
-
 
 
 def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_path, capsys):
@@ -332,9 +322,9 @@ def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_pat
 
         wait_until("the rendered rules to load", rule_loaded, 30, processes)
         wait_until("Prometheus to find Alertmanager",
-                    lambda: api(prom + "/api/v1/alertmanagers")["activeAlertmanagers"], 30, processes)
+                   lambda: api(prom + "/api/v1/alertmanagers")["activeAlertmanagers"], 30, processes)
         (up,) = wait_until("the first scrape of the target", target_up, scrape_interval + scrape_timeout + 30,
-                            processes)
+                           processes)
         # What the rendered relabeling made of the endpoint's discovery labels.
         expected = {"job": JOB, "instance": "127.0.0.1:%d" % target.server_address[1], "namespace": namespace,
                     "service": JOB, "pod": POD, "node": NODE}
@@ -344,13 +334,13 @@ def test_a_target_going_down_reaches_the_webhook_within_a_minute(render, tmp_pat
         # Down right after a scrape: the next one, a whole scrape interval later, is the first to fail.
         _Target.scraped.clear()
         wait_until("a scrape of the target", _Target.scraped.is_set, scrape_interval + scrape_timeout + 10,
-                    processes)
+                   processes)
         target.shutdown()
         target.server_close()
         down_at = time.monotonic()
         first = wait_until("the webhook to receive %s" % ALERT,
-                            lambda: next((t for t, p in list(_Webhook.calls) if _firing(p)), None),
-                            max(worst, TARGET_SECONDS) + 30, processes)
+                           lambda: next((t for t, p in list(_Webhook.calls) if _firing(p)), None),
+                           max(worst, TARGET_SECONDS) + 30, processes)
         latency = first - down_at
 
         report = (

@@ -126,8 +126,9 @@ def s3_egress(spec):
 
     ``spec`` keys: ``endpoint`` (``loki_s3_endpoint``: ``host[:port]``, or a URL), ``insecure`` (plain HTTP: port
     80 by default, else 443), ``cidrs`` and ``ports`` (``loki_s3_egress_cidrs``, ``loki_s3_egress_ports``: given
-    ranges are allowed on those ports, by default the endpoint's, in place of the rule derived from the endpoint), ``namespace`` and ``cluster_domain``, ``own_rules`` (``loki_extra_egress`` is given). An endpoint
-    that is an IP address or an in-cluster Service (``minio.storage.svc:9000``) is allowed as such
+    ranges are allowed on those ports, by default the endpoint's, in place of the rule derived from the endpoint),
+    ``namespace`` and ``cluster_domain``, ``own_rules`` (``loki_extra_egress`` is given). An endpoint that is an IP
+    address or an in-cluster Service (``minio.storage.svc:9000``) is allowed as such
     (common/network.py ``endpoint_egress``); one called by any other name needs the ranges."""
     endpoint, cidrs, ports = spec.get("endpoint") or "", spec.get("cidrs"), spec.get("ports")
     problems = network.cidr_problems(cidrs, "loki_s3_egress_cidrs") + network.port_problems(ports, "loki_s3_egress_ports")
