@@ -142,3 +142,10 @@ def test_endpoints_become_rules_by_address_by_namespace_and_by_the_ranges():
     ]
     rules, by_name = network.endpoint_egress(endpoints, [], "monitoring")
     assert len(rules) == 3 and [e["host"] for e in by_name] == ["h.example.org", None]
+
+
+def test_host_port_takes_a_default_port_where_the_value_names_none():
+    assert network.host_port_endpoint("db.example.org", "v", default_port=5432) == ("db.example.org", 5432, None)
+    assert network.host_port_endpoint("[fd00::1]", "v", default_port=5432) == ("fd00::1", 5432, None)
+    assert network.host_port_endpoint("db:5433", "v", default_port=5432) == ("db", 5433, None)
+    assert network.host_port_endpoint("db host", "v", default_port=5432)[2].startswith('v is "db host"')

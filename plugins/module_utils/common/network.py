@@ -133,12 +133,17 @@ def url_endpoint(url, variable, schemes=("http", "https"), example="https://hook
     return parts.hostname.lower(), port or DEFAULT_PORTS[parts.scheme.lower()], None
 
 
-def host_port_endpoint(value, variable, example="smtp.example.org:587"):
-    """``(host, port, problem)`` of ``host:port`` (IPv6 hosts in brackets), the port required."""
+def host_port_endpoint(value, variable, example="smtp.example.org:587", default_port=None):
+    """``(host, port, problem)`` of ``host:port`` (IPv6 hosts in brackets): the port required, unless
+    ``default_port`` is given for a value without one (``host[:port]``)."""
     fix = "must be host:port, such as %s" % example
-    if not isinstance(value, str) or ":" not in value:
+    text = value.strip() if isinstance(value, str) else value
+    if default_port is not None and isinstance(text, str) and (
+            not text.rpartition(":")[2].isdigit() or text.endswith("]")):
+        text = "%s:%d" % (text, default_port)
+    if not isinstance(text, str) or ":" not in text:
         return None, None, message(variable, value, fix)
-    host, _sep, port = value.strip().rpartition(":")
+    host, _sep, port = text.rpartition(":")
     if not is_host(host) or port_problem(port, variable):
         return None, None, message(variable, value, fix + " (the port between 1 and 65535)")
     return host.strip("[]").lower(), int(port), None

@@ -116,10 +116,8 @@ def _datasource_endpoint(datasource, path):
         return None, None
     kind = str(datasource.get("type") or "")
     if kind in _SQL_PORTS and isinstance(url, str) and "://" not in url:
-        text = url.strip()
-        if not text.rpartition(":")[2].isdigit() or text.endswith("]"):
-            text = "%s:%d" % (text, _SQL_PORTS[kind])
-        host, port, problem = network.host_port_endpoint(text, path + ".url", "db.example.org:%d" % _SQL_PORTS[kind])
+        host, port, problem = network.host_port_endpoint(url, path + ".url", "db.example.org:%d" % _SQL_PORTS[kind],
+                                                         default_port=_SQL_PORTS[kind])
     else:
         host, port, problem = network.url_endpoint(url, path + ".url", example="http://prometheus.example.org:9090")
     if problem:

@@ -132,15 +132,13 @@ def s3_egress(spec):
     (common/network.py ``endpoint_egress``); one called by any other name needs the ranges."""
     endpoint, cidrs, ports = spec.get("endpoint") or "", spec.get("cidrs"), spec.get("ports")
     problems = network.cidr_problems(cidrs, "loki_s3_egress_cidrs") + network.port_problems(ports, "loki_s3_egress_ports")
-    default_port = 80 if spec.get("insecure") else 443
+    if not endpoint.strip():  # reported by the role's checks (loki_s3_endpoint must be set)
+        return {"rules": [], "problems": problems}
     if "://" in endpoint:
         host, port, problem = network.url_endpoint(endpoint, "loki_s3_endpoint", example="https://s3.example.org")
     else:
-        text = endpoint if endpoint.rpartition(":")[2].isdigit() and not endpoint.endswith("]") \
-            else "%s:%d" % (endpoint, default_port)
-        host, port, problem = network.host_port_endpoint(text, "loki_s3_endpoint", "minio.storage.svc:9000")
-    if not endpoint.strip():  # reported by the role's checks (loki_s3_endpoint must be set)
-        return {"rules": [], "problems": problems}
+        host, port, problem = network.host_port_endpoint(endpoint, "loki_s3_endpoint", "minio.storage.svc:9000",
+                                                         default_port=80 if spec.get("insecure") else 443)
     if problem or problems:
         return {"rules": [], "problems": problems + ([problem] if problem else [])}
     given = cidrs if isinstance(cidrs, list) else []
