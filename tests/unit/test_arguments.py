@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common import arguments
 
 ROLES = Path(__file__).resolve().parents[2] / "roles"
@@ -34,11 +36,15 @@ def test_sub_options_are_checked_too():
     assert len(problems) == 1 and "rules" in problems[0], problems
 
 
-def test_every_role_has_the_entry_point_the_stack_checks():
+def _checked_roles():
+    """``(role, entry point)`` of each role the stack's preflight checks (log_agent is a base, never run alone)."""
     for role in sorted(p.name for p in ROLES.iterdir() if (p / "meta" / "argument_specs.yml").is_file()):
-        entry = "main" if role == "stack" else "component"
-        if role == "log_agent":
-            continue
+        if role != "log_agent":
+            yield role, "main" if role == "stack" else "component"
+
+
+def test_every_role_has_the_entry_point_the_stack_checks():
+    for role, entry in _checked_roles():
         assert arguments.entry_options(ROLES, role, entry), "%s has no %s entry point" % (role, entry)
 
 
@@ -46,13 +52,10 @@ def test_every_default_meets_its_own_argument_spec():
     # The stack runs its component roles without ansible-core's own check of their variables (the preflight has
     # checked the given values already), so the roles' defaults are checked here instead. A templated default is
     # only known at run time: it is left to the render tests.
-    import yaml
-
-    for role in sorted(p.name for p in ROLES.iterdir() if (p / "meta" / "argument_specs.yml").is_file()):
+    for role, entry in _checked_roles():
         defaults_file = ROLES / role / "defaults" / "main.yml"
-        if role == "log_agent" or not defaults_file.is_file():
+        if not defaults_file.is_file():
             continue
         defaults = yaml.safe_load(defaults_file.read_text()) or {}
         plain = {k: v for k, v in defaults.items() if "{{" not in yaml.safe_dump(v)}
-        options = arguments.entry_options(ROLES, role, "main" if role == "stack" else "component")
-        assert arguments.argument_problems(role, options, plain) == [], role
+        assert arguments.argument_problems(role, arguments.entry_options(ROLES, role, entry), plain) == [], role
