@@ -11,7 +11,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 from real_tools import binary, role_tag
 
-from ansible_collections.vmstation.monitoring.plugins.filter.alertmanager import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alertmanager as amc
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import NULL_RECEIVERS_ANNOTATION
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs.alertmanager import alertmanager_violations, file_references

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from real_tools import binary, role_tag
 
-from ansible_collections.vmstation.monitoring.plugins.filter.alertmanager import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import REQUIRED_SETTINGS, receiver_problems
 
 PROBLEMS = FilterModule().filters()["alertmanager_receiver_problems"]

@@ -109,3 +109,18 @@ def test_test_files_have_unique_names():
     """pytest imports test files by basename (no __init__.py); two files with one name clash."""
     names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
     assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_filters_are_offered_from_one_file_and_each_doc_names_one_of_them():
+    # ansible-core loads every Python file of plugins/filter/ at each filter lookup (plugins/filter/monitoring.py).
+    from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
+
+    folder = ROOT / "plugins" / "filter"
+    assert sorted(p.name for p in folder.glob("*.py")) == ["monitoring.py"]
+    offered = FilterModule().filters()
+    docs = {p.stem: _load(p) for p in folder.glob("*.yml")}
+    assert docs, "no filter is documented"
+    for stem, doc in docs.items():
+        assert stem in offered, "plugins/filter/%s.yml documents a filter the collection does not offer" % stem
+        assert doc["DOCUMENTATION"]["name"] == stem
+        assert doc.get("EXAMPLES") and doc.get("RETURN"), "plugins/filter/%s.yml needs EXAMPLES and RETURN" % stem

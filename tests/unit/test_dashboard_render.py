@@ -11,7 +11,7 @@ from ansible.errors import AnsibleFilterError
 
 from dashboard_fixtures import DATASOURCES, builtin_specs, exported, render, spec
 
-from ansible_collections.vmstation.monitoring.plugins.filter.grafana_dashboard import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render.dashboards.bundle import (
     bundle_dashboards,
     configmap_name,

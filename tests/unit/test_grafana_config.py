@@ -8,7 +8,7 @@ import tomllib
 import pytest
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.filter.grafana_dashboard import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render.grafana import render_ldap_toml
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import grafana as g
 

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.grafana_dashboard import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render.grafana import (
     GrafanaConfigError,
     ini_value,

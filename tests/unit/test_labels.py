@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.labels import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common import labels
 
 FILTERS = FilterModule().filters()

@@ -1,11 +1,11 @@
 """The log-agent base shared by the alloy and promtail roles (module_utils/common/log_agent.py, filters in
-plugins/filter/log_agent.py)."""
+plugins/plugin_utils/filters/log_agent.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.filter.log_agent import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.log_agent import (
     LABEL_SOURCES,
     label_rules,

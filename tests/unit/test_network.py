@@ -1,11 +1,11 @@
-"""Addresses of the inventory (module_utils/common/network.py, filters in plugins/filter/network.py)."""
+"""Addresses of the inventory (module_utils/common/network.py, filters in plugins/plugin_utils/filters/network.py)."""
 
 from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.network import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common import network
 
 FILTERS = FilterModule().filters()

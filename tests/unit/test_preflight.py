@@ -1,10 +1,10 @@
-"""The preflight checks shared by the roles (module_utils/common/preflight.py, filters in plugins/filter/preflight.py)."""
+"""The preflight checks shared by the roles (module_utils/common/preflight.py, filters in plugins/plugin_utils/filters/preflight.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.vmstation.monitoring.plugins.filter.preflight import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import (
     CheckError,
     failed_checks,

@@ -7,7 +7,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 from conftest import ROOT
 
-from ansible_collections.vmstation.monitoring.plugins.filter.presets import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common import presets
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import resource_problems
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import parse_bytes, parse_quantity

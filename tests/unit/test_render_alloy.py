@@ -1,4 +1,4 @@
-"""config.alloy built in Python (module_utils/render/alloy.py, filter in plugins/filter/log_agent.py), read
+"""config.alloy built in Python (module_utils/render/alloy.py, filter in plugins/plugin_utils/filters/component_config.py), read
 back with the collection's own Alloy parser."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.component_config import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render.alloy import build_config
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.configs import alloy as alloy_config
 

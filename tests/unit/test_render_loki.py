@@ -1,11 +1,11 @@
-"""loki.yaml built in Python (module_utils/render/loki.py, filter in plugins/filter/component_config.py)."""
+"""loki.yaml built in Python (module_utils/render/loki.py, filter in plugins/plugin_utils/filters/component_config.py)."""
 
 from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.component_config import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render.loki import build_config
 
 SCHEMA = [{"from": "2024-01-01", "store": "tsdb", "object_store": "filesystem", "schema": "v13",

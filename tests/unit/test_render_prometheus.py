@@ -1,4 +1,4 @@
-"""prometheus.yml built in Python (module_utils/render/prometheus.py, filters in plugins/filter/component_config.py)."""
+"""prometheus.yml built in Python (module_utils/render/prometheus.py, filters in plugins/plugin_utils/filters/component_config.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.component_config import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render.prometheus import (
     build_config,
     job_names,

@@ -1,11 +1,11 @@
-"""promtail.yaml built in Python (module_utils/render/promtail.py, filter in plugins/filter/log_agent.py)."""
+"""promtail.yaml built in Python (module_utils/render/promtail.py, filter in plugins/plugin_utils/filters/log_agent.py)."""
 
 from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.component_config import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.pyyaml import yaml
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render.promtail import build_config
 

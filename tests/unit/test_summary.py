@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.summary import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 
 summary = FilterModule().filters()["stack_summary"]
 EXPORT = {"objects": 3, "created": ["a/x.yaml"], "updated": ["a/kustomization.yaml"], "removed": ["b/old.yaml"],

@@ -49,7 +49,7 @@ def test_container_resource_shapes():
 
 
 def test_the_unit_filters_read_what_the_parsers_read():
-    from ansible_collections.vmstation.monitoring.plugins.filter.units import FilterModule
+    from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 
     filters = FilterModule().filters()
     assert filters["duration_seconds"]("1h30m") == 5400 and filters["duration_seconds"]("5 s") is None

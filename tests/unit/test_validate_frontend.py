@@ -8,7 +8,7 @@ import json
 
 import yaml
 
-from ansible_collections.vmstation.monitoring.plugins.filter.policy_violations import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.labels import selector_labels, standard_labels
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.cli import main
 from ansible_collections.vmstation.monitoring.plugins.module_utils.validate.frontend import (

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.variable_typos import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.variable_names import likely_typos, role_variables
 
 ROLES = Path(__file__).resolve().parents[2] / "roles"

@@ -55,8 +55,9 @@ def native_filters(filters):
 def module_utils(name):
     """The collection's ``module_utils.<name>`` (``"render.loki"``), imported when a filter is called.
 
-    Filters import the code they front this way, not at the top of their file: Ansible imports every
-    filter file of the collection, from source, in the worker process of each task that uses any one
-    of its filters, and the builders and the validation front end take a quarter of a second to import.
+    Filters import the code they front this way, not at the top of their file: the collection's filter
+    file imports every topic of filters (plugins/plugin_utils/filters/) in the worker process of each
+    task that uses any one of them, and the builders and the validation front end take a quarter of a
+    second to import.
     """
     return importlib.import_module(_MODULE_UTILS + name)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.filter.policy_violations import FilterModule
+from ansible_collections.vmstation.monitoring.plugins.filter.monitoring import FilterModule
 
 from policy_fixtures import find, stack
 

@@ -6,67 +6,9 @@ phase's front end (module_utils/validate/frontend.py), with the schema and confi
 
 from __future__ import annotations
 
-DOCUMENTATION = r"""
-name: policy_violations
-short_description: The policy violations of a list of Kubernetes objects
-description:
-  - Runs the policy rules K001-K018 and M001-M008 (docs/policy.md) over the objects and returns every finding,
-    waived ones included (they carry C(waived=true) and the waiver's reason).
-  - Policy only; the module C(vmstation.monitoring.validate_manifests) adds schema and config-tool checks.
-  - A rule is waived for one object by the annotation C(waivers.vmstation.io/<rule id>) on it, whose value is the
-    reason; a waiver without a reason or naming an unknown rule is reported as rule C(WAIVER).
-positional: _input
-options:
-  _input:
-    description: The objects (a list of dicts; a single dict is taken as a list of one; C(kind=List) is expanded).
-    type: list
-    elements: dict
-    required: true
-  rules:
-    description: Run only these rule ids (all when empty).
-    type: list
-    elements: str
-    default: []
-  skip_rules:
-    description: Rule ids not to run.
-    type: list
-    elements: str
-    default: []
-  agents_namespaces:
-    description:
-      - Namespaces where host-level agents may use host namespaces and hostPath (K010).
-      - By default, the namespaces whose Namespace object has C(pod-security.kubernetes.io/enforce=privileged).
-    type: list
-    elements: str
-  default_namespace:
-    description: Namespace of namespaced objects that name none.
-    type: str
-    default: default
-  include_waived:
-    description: Return waived findings too.
-    type: bool
-    default: true
-"""
-
-EXAMPLES = r"""
-blocking: >-
-  {{ objects | vmstation.monitoring.policy_violations | rejectattr('waived')
-     | selectattr('severity', 'equalto', 'error') | list }}
-without_network_rules: "{{ objects | vmstation.monitoring.policy_violations(skip_rules=['K012']) }}"
-"""
-
-RETURN = r"""
-_value:
-  description:
-    - One dict per finding, with the keys rule, severity, kind, namespace, name, object, path, message, fix,
-      waived, waiver_reason and source.
-  type: list
-  elements: dict
-"""
-
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import module_utils, native_filters
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import module_utils
 
 _OPTIONS = ("rules", "skip_rules", "agents_namespaces", "default_namespace", "include_waived")
 
@@ -113,6 +55,5 @@ def policy_violations(objects, **options):
     return [v.as_dict() for v in report.violations if include_waived or not v.waived]
 
 
-class FilterModule:
-    def filters(self):
-        return native_filters({"policy_violations": policy_violations})
+# The filters of this topic, by name; plugins/filter/monitoring.py offers them all.
+FILTERS = {"policy_violations": policy_violations}
