@@ -17,7 +17,8 @@ import importlib
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
 _TOPICS = ("alertmanager", "component_config", "contract", "grafana_dashboard", "labels", "log_agent",
-           "network", "policy_violations", "preflight", "presets", "rule_files", "summary", "units", "variable_typos")
+           "network", "policy_violations", "preflight", "presets", "rollout", "rule_files", "summary", "units",
+           "variable_typos")
 
 
 @functools.cache

@@ -4,6 +4,7 @@ schemas of three Kubernetes versions, the Kustomize tree, and idempotence of the
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,3 +81,20 @@ def test_a_second_run_rewrites_no_file_and_reports_no_change(tmp_path):
     assert second.returncode == 0, second.output[-3000:]
     assert "changed=0" in second.output and "changed=1" not in second.output
     assert {p: os.stat(p).st_mtime_ns for p in sorted(p for p in tmp_path.rglob("*") if p.is_file())} == stamps
+
+
+def test_a_render_only_run_takes_every_cluster_at_once_and_a_failure_in_one_exports_none(tmp_path):
+    # prod's two clusters, the second with a scrape interval below STANDARDS M001.
+    inventory = tmp_path / "inventory"
+    shutil.copytree(ROOT / "inventory" / "prod", inventory)
+    first, second = _hosts("prod")
+    with open(inventory / "host_vars" / ("%s.yml" % second), "a") as f:
+        f.write("\nprometheus_scrape_interval: 5s\n")
+    run = run_playbook(tmp_path / "build", str(inventory))
+    assert run.returncode != 0
+    assert re.search(r"fatal: \[%s\].*prometheus_scrape_interval" % re.escape(second), run.output, re.S)
+    assert not (tmp_path / "build").exists() or not any((tmp_path / "build").iterdir()), "no cluster is exported"
+    # One batch: both clusters' results under the one header of the first task of the stack role.
+    header = run.output.index("TASK [vmstation.monitoring.stack : Check the stack-wide settings]")
+    following = run.output[header:run.output.index("TASK [", header + 1)]
+    assert "[%s]" % first in following and "[%s]" % second in following, following
