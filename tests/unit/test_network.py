@@ -149,3 +149,11 @@ def test_host_port_takes_a_default_port_where_the_value_names_none():
     assert network.host_port_endpoint("[fd00::1]", "v", default_port=5432) == ("fd00::1", 5432, None)
     assert network.host_port_endpoint("db:5433", "v", default_port=5432) == ("db", 5433, None)
     assert network.host_port_endpoint("db host", "v", default_port=5432)[2].startswith('v is "db host"')
+
+
+def test_endpoints_called_by_name_get_one_message_with_the_three_ways_out():
+    text = network.by_name_problem("x_cidrs", [], "the servers X calls", ["x_url (db.example.org, port 5432)"],
+                                   "x_extra_egress")
+    assert text.startswith("x_cidrs is []: it must list the address ranges of the servers X calls by name: "
+                           "x_url (db.example.org, port 5432).")
+    assert "0.0.0.0/0" in text and "K012 waiver" in text and "x_extra_egress" in text

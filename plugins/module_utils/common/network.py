@@ -224,3 +224,15 @@ def endpoint_egress(endpoints, cidrs, namespace, cluster_domain="cluster.local")
                       "ports": _tcp(e["port"] for e in by_name)})
         by_name = []
     return rules, by_name
+
+
+def by_name_problem(variable, value, called, endpoints, own_rules, ranges_of="those services"):
+    """The message for ``variable`` (the address ranges, ``value``) when ``endpoints`` (descriptions, such as
+    "grafana_extra_datasources[0].url (db.example.org, port 5432)") are ``called`` by name (for example "the
+    datasource servers Grafana calls") and no range allows them: the three ways out, ``own_rules`` being the
+    variable of the inventory's own egress rules."""
+    return message(variable, value, (
+        "must list the address ranges of %s by name: %s. NetworkPolicies cannot allow a host by name. Give the ranges "
+        "of %s, or 0.0.0.0/0 to allow any address on their ports (the policy then carries a K012 waiver naming this "
+        "variable), or write the egress rules yourself in %s (docs/networking.md)")
+        % (called, "; ".join(endpoints), ranges_of, own_rules))

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import is_credential
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.network import (
+    by_name_problem,
     cidr_problems,
     endpoint_egress,
     host_port_endpoint,
     url_endpoint,
 )
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
 
 CIDRS_VARIABLE = "alertmanager_notification_cidrs"
 SECRET_URL_PORT = 443
@@ -144,10 +144,8 @@ def egress_rules(endpoints, cidrs, own_rules=False, namespace="monitoring", clus
     problems = cidr_problems(cidrs, CIDRS_VARIABLE)
     rules, by_name = endpoint_egress(endpoints, cidrs if isinstance(cidrs, list) else [], namespace, cluster_domain)
     if by_name and not own_rules and isinstance(cidrs, list):
-        problems.append(message(CIDRS_VARIABLE, cidrs, (
-            "must list the address ranges of the notification endpoints the receivers call by name: %s. "
-            "NetworkPolicies cannot allow a host by name. Give the ranges of those services (or of an egress proxy, "
-            "set as http_config.proxy_url), or 0.0.0.0/0 to allow any address on those ports (the policy then "
-            "carries a K012 waiver naming this variable), or write the egress rules yourself in "
-            "alertmanager_notification_egress (docs/networking.md)") % "; ".join(_describe(e) for e in by_name)))
+        problems.append(by_name_problem(
+            CIDRS_VARIABLE, cidrs, "the notification endpoints the receivers call", [_describe(e) for e in by_name],
+            "alertmanager_notification_egress",
+            ranges_of="those services (or of an egress proxy, set as http_config.proxy_url)"))
     return rules, problems

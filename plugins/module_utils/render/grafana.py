@@ -8,7 +8,6 @@ The config files' checks are in validate/configs/grafana.py."""
 from __future__ import annotations
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common import network
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
 
 
 class GrafanaConfigError(ValueError):
@@ -140,10 +139,8 @@ def datasource_egress(datasources, cidrs, namespace, cluster_domain="cluster.loc
     rules, by_name = network.endpoint_egress(endpoints, cidrs if isinstance(cidrs, list) else [], namespace,
                                              cluster_domain)
     if by_name and not own_rules and isinstance(cidrs, list):
-        problems.append(message(DATASOURCE_CIDRS_VARIABLE, cidrs, (
-            "must list the address ranges of the datasource servers Grafana calls by name: %s. NetworkPolicies cannot "
-            "allow a host by name. Give the ranges of those servers, or 0.0.0.0/0 to allow any address on those ports "
-            "(the policy then carries a K012 waiver naming this variable), or write the egress rules yourself in "
-            "grafana_extra_egress (docs/networking.md)")
-            % "; ".join("%s (%s, port %d)" % (e["path"], e["host"], e["port"]) for e in by_name)))
+        problems.append(network.by_name_problem(
+            DATASOURCE_CIDRS_VARIABLE, cidrs, "the datasource servers Grafana calls",
+            ["%s (%s, port %d)" % (e["path"], e["host"], e["port"]) for e in by_name], "grafana_extra_egress",
+            ranges_of="those servers"))
     return {"rules": rules, "problems": problems}

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common import network
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.dicts import merge
-from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
 
 # 10 MB/s of pushes arrive in large batches; the default 4 MiB gRPC limit is too small.
 GRPC_MAX_MESSAGE_BYTES = 16777216
@@ -148,9 +147,7 @@ def s3_egress(spec):
         rules = [{"to": [{"ipBlock": {"cidr": cidr}} for cidr in given],
                   "ports": [{"protocol": "TCP", "port": int(p)} for p in (ports or [port])]}]
     elif by_name and not spec.get("own_rules"):
-        problems.append(message("loki_s3_egress_cidrs", cidrs, (
-            "must list the address ranges of the object store loki_s3_endpoint calls by name (%s, port %d). "
-            "NetworkPolicies cannot allow a host by name. Give the ranges of that service, or 0.0.0.0/0 to allow any "
-            "address on that port (the policy then carries a K012 waiver naming this variable), or write the rule "
-            "yourself in loki_extra_egress (docs/networking.md)") % (host, port)))
+        problems.append(network.by_name_problem(
+            "loki_s3_egress_cidrs", cidrs, "the object store Loki calls", ["loki_s3_endpoint (%s, port %d)" % (host, port)],
+            "loki_extra_egress", ranges_of="that service"))
     return {"rules": rules, "problems": problems}
