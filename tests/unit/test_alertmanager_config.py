@@ -399,3 +399,37 @@ def test_the_problems_filter_lists_what_the_builder_would_raise_for_the_prefligh
     assert found[1].startswith("alertmanager_default_receiver: 'pager' is not a receiver")
     with pytest.raises(AnsibleFilterError, match="expects a dict"):
         problems("not a spec")
+
+
+# --- the Secret values given (alertmanager_secret_data, by names and keys) ------------------------------
+
+def test_the_secrets_given_match_those_the_receivers_read():
+    secrets = amc.build_config(_spec())["secrets"]
+    given = {"am-hook": ["url", "token"], "am-pd": ["routing-key"]}
+    assert amc.secret_data_problems(secrets, given) == []
+    problems = FilterModule().filters()["alertmanager_config_problems"](_spec(), secret_data=given)
+    assert problems == []
+
+
+def test_a_secret_no_receiver_reads_and_a_missing_key_each_get_a_message():
+    secrets = amc.build_config(_spec())["secrets"]
+    problems = amc.secret_data_problems(secrets, {"am-unused": ["token"], "am-hook": ["url"]})
+    assert problems == [
+        'alertmanager_secret_data.am-hook is ["url"]: it must have the key token, which the receivers read (the '
+        "Secret am-hook is read by alertmanager_receivers[3] (hook).webhook_configs[0].url, alertmanager_receivers[3] "
+        "(hook).webhook_configs[0].http_config.authorization.credentials).",
+        'alertmanager_secret_data.am-unused is ["token"]: it must be read by a receiver, but no receiver of '
+        "alertmanager_receivers (or alertmanager_global) references the Secret am-unused: remove it, or reference it "
+        "as {secret: am-unused, key: <key>} (referenced: am-hook, am-pd, am-slack, am-smtp)."]
+
+
+def test_only_the_secrets_given_are_described_for_the_apply_phase_and_never_a_value():
+    secrets = amc.build_config(_spec())["secrets"]
+    describe = FilterModule().filters()["alertmanager_secret_descriptions"]
+    described = describe(secrets, {"am-pd": ["routing-key"]}, "monitoring", {"app.kubernetes.io/name": "alertmanager"})
+    assert described == [{"name": "am-pd", "namespace": "monitoring", "component": "alertmanager",
+                          "labels": {"app.kubernetes.io/name": "alertmanager"},
+                          "keys": [{"key": "routing-key", "variable": "alertmanager_secret_data",
+                                    "path": ["am-pd", "routing-key"]}]}]
+    with pytest.raises(AnsibleFilterError, match="secret_data must map each Secret name to the list of its keys"):
+        describe(secrets, {"am-pd": "s3cr3t"}, "monitoring", {})

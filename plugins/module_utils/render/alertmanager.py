@@ -25,6 +25,7 @@ import hashlib
 import re
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.render import alertmanager_egress
+from ansible_collections.vmstation.monitoring.plugins.module_utils.common.preflight import message
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.units import unit_hint
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.alertmanager import (
     NULL_RECEIVERS_ANNOTATION,
@@ -383,3 +384,37 @@ def build_config(spec):
     annotations = {NULL_RECEIVERS_ANNOTATION: ",".join(null_receivers)} if null_receivers else {}
     return {"config": config, "secrets": credentials.mounts(), "null_receivers": null_receivers,
             "annotations": annotations, "egress": egress}
+
+
+SECRET_DATA_VARIABLE = "alertmanager_secret_data"
+
+
+def secret_data_problems(secrets, given):
+    """One message per Secret of ``given`` that no receiver reads, and per key that a receiver reads from a Secret of
+    ``given`` and that it lacks. ``secrets``: ``build_config``'s; ``given``: the names of the Secrets of
+    alertmanager_secret_data, each with its keys (never the values). A Secret not given is managed outside the
+    collection, and is not a problem."""
+    referenced = {s["name"]: s for s in secrets}
+    problems = []
+    for name, keys in sorted(given.items()):
+        variable = "%s.%s" % (SECRET_DATA_VARIABLE, name)
+        if name not in referenced:
+            problems.append(message(variable, sorted(keys), (
+                "must be read by a receiver, but no receiver of alertmanager_receivers (or alertmanager_global) "
+                "references the Secret %s: remove it, or reference it as {secret: %s, key: <key>} (referenced: %s)")
+                % (name, name, ", ".join(sorted(referenced)) or "none")))
+            continue
+        for key in referenced[name]["keys"]:
+            if key not in keys:
+                problems.append(message(variable, sorted(keys), "must have the key %s, which the receivers read (the "
+                                        "Secret %s is read by %s)" % (key, name, ", ".join(referenced[name]["used_by"]))))
+    return problems
+
+
+def secret_descriptions(secrets, given, namespace, labels):
+    """What the apply phase needs to create the Secrets of ``given`` that the receivers read
+    (module_utils/apply/secrets.py): name, namespace, labels and, for each key, where its value is
+    (alertmanager_secret_data[<Secret>][<key>]); never a value."""
+    return [{"name": s["name"], "namespace": namespace, "component": "alertmanager", "labels": labels,
+             "keys": [{"key": key, "variable": SECRET_DATA_VARIABLE, "path": [s["name"], key]} for key in s["keys"]]}
+            for s in secrets if s["name"] in given]

@@ -23,16 +23,29 @@ def alertmanager_config(spec, secrets_root=None, templates_dir=None):
                                  % (len(e.problems), e)) from e
 
 
-def alertmanager_config_problems(spec, secrets_root=None, templates_dir=None):
-    """The problems alertmanager_config would raise, one message each; [] when the config can be built."""
+def _secret_data(given):
+    if not isinstance(given, dict) or not all(isinstance(keys, list) for keys in given.values()):
+        raise AnsibleFilterError("alertmanager: secret_data must map each Secret name to the list of its keys, got %r"
+                                 % (given,))
+    return given
+
+
+def alertmanager_config_problems(spec, secrets_root=None, templates_dir=None, secret_data=None):
+    """The problems alertmanager_config would raise, one message each, then those of ``secret_data`` (the names and
+    keys of alertmanager_secret_data) against the Secrets the config reads; [] when there is none."""
     alertmanager = module_utils("render.alertmanager")
     try:
-        alertmanager_config(spec, secrets_root=secrets_root, templates_dir=templates_dir)
+        built = alertmanager_config(spec, secrets_root=secrets_root, templates_dir=templates_dir)
     except AnsibleFilterError as e:
         if isinstance(e.__cause__, alertmanager.AlertmanagerConfigError):
             return list(e.__cause__.problems)
         raise
-    return []
+    return alertmanager.secret_data_problems(built["secrets"], _secret_data(secret_data or {}))
+
+
+def alertmanager_secret_descriptions(secrets, secret_data, namespace, labels):
+    return module_utils("render.alertmanager").secret_descriptions(secrets, _secret_data(secret_data), str(namespace),
+                                                                   labels)
 
 
 def alertmanager_receiver_problems(receivers, global_config=None):
@@ -42,4 +55,5 @@ def alertmanager_receiver_problems(receivers, global_config=None):
 # The filters of this topic, by name; plugins/filter/monitoring.py offers them all.
 FILTERS = {"alertmanager_config": alertmanager_config,
            "alertmanager_config_problems": alertmanager_config_problems,
-           "alertmanager_receiver_problems": alertmanager_receiver_problems}
+           "alertmanager_receiver_problems": alertmanager_receiver_problems,
+           "alertmanager_secret_descriptions": alertmanager_secret_descriptions}
