@@ -318,3 +318,22 @@ def test_a_datasource_url_grafana_cannot_call_is_named():
         "monitoring")["problems"]
     assert problems == ['grafana_extra_datasources[0].url is "prom.example.org:9090": it must be an absolute URL '
                         'with a scheme (http, https) and a host, such as http://prometheus.example.org:9090.']
+
+
+def test_the_secrets_grafana_reads_are_described_by_name_with_only_the_keys_in_use():
+    describe = FilterModule().filters()["grafana_secret_descriptions"]
+    entries = [
+        {"secret": "grafana-admin", "key": "admin-user", "variable": "grafana_admin_user", "generate": False, "used": True},
+        {"secret": "grafana-admin", "key": "admin-password", "variable": "grafana_admin_password", "generate": True,
+         "used": True},
+        {"secret": "grafana-auth", "key": "ldap-bind-password", "variable": "grafana_ldap_bind_password",
+         "generate": False, "used": False},
+    ]
+    described = describe(entries, ["grafana-admin", "grafana-auth"], "monitoring", "grafana", {"a": "b"})
+    assert described == [{"name": "grafana-admin", "namespace": "monitoring", "type": "Opaque", "component": "grafana",
+                          "labels": {"a": "b"}, "keys": [
+                              {"key": "admin-user", "variable": "grafana_admin_user"},
+                              {"key": "admin-password", "variable": "grafana_admin_password", "generate": True,
+                               "length": 32}]}], "a Secret with no key in use is not described"
+    with pytest.raises(Exception, match="grafana_secret_descriptions: an entry lacks 'used'"):
+        describe([{"secret": "s", "key": "k", "variable": "v", "generate": False}], ["s"], "monitoring", "grafana", {})

@@ -54,6 +54,16 @@ def grafana_ldap_toml(servers):
     return module_utils("render.grafana").render_ldap_toml(servers)
 
 
+def grafana_secret_descriptions(entries, secret_names, namespace, component, labels):
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise AnsibleFilterError("grafana_secret_descriptions: expects the list of secret key entries, got %r" % (entries,))
+    try:
+        return module_utils("render.grafana").secret_descriptions(entries, [str(n) for n in secret_names],
+                                                                  str(namespace), str(component), labels)
+    except KeyError as e:
+        raise AnsibleFilterError("grafana_secret_descriptions: an entry lacks %s" % e) from e
+
+
 def grafana_datasource_egress(datasources, cidrs, namespace, cluster_domain="cluster.local", own_rules=False):
     return module_utils("render.grafana").datasource_egress(datasources, cidrs, str(namespace), str(cluster_domain),
                                                             bool(own_rules))
@@ -67,4 +77,5 @@ FILTERS = {
     "grafana_ini": grafana_ini,
     "grafana_ldap_toml": grafana_ldap_toml,
     "grafana_datasource_egress": grafana_datasource_egress,
+    "grafana_secret_descriptions": grafana_secret_descriptions,
 }
