@@ -29,7 +29,7 @@ RUNBOOKS = ROOT / "docs" / "runbooks"
 SHIPPED = sorted(p.name for p in RULES_DIR.glob("*.yml"))
 TEST_FILES = sorted(p.name for p in TESTS_DIR.glob("*.test.yml"))
 # The files of the alerting issue: each alert links its runbook.
-ALERTING_FILES = ("nodes.yml", "kubernetes.yml", "control-plane.yml", "stack.yml", "slo.yml")
+ALERTING_FILES = ("nodes.yml", "kubernetes.yml", "control-plane.yml", "stack.yml", "stack-health.yml", "slo.yml")
 SEVERITIES = ("critical", "warning", "info", "none")
 USER_GROUP = {"name": "team-a", "rules": [{
     "alert": "TeamAQueueStuck", "expr": "max(team_a_queue_depth) > 100", "for": "10m",
