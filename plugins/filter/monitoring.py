@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import functools
 import importlib
+import pkgutil
 
 from ansible_collections.vmstation.monitoring.plugins.module_utils.common.native import native_filters
 
-_TOPICS = ("alertmanager", "component_config", "contract", "grafana_dashboard", "labels", "log_agent",
-           "network", "policy_violations", "preflight", "presets", "rollout", "rule_files", "summary", "units",
-           "variable_typos")
+_PACKAGE = "ansible_collections.vmstation.monitoring.plugins.plugin_utils.filters"
 
 
 @functools.cache
 def _filters():
     filters = {}
-    for topic in _TOPICS:
-        for name, func in importlib.import_module(
-                "ansible_collections.vmstation.monitoring.plugins.plugin_utils.filters." + topic).FILTERS.items():
+    # Every file of the folder is a topic: a new one is offered without being listed here.
+    topics = sorted(name for _finder, name, is_package in pkgutil.iter_modules(importlib.import_module(_PACKAGE).__path__)
+                    if not is_package)
+    for topic in topics:
+        for name, func in importlib.import_module("%s.%s" % (_PACKAGE, topic)).FILTERS.items():
             if name in filters:
                 raise RuntimeError("filter %s is offered by two topics" % name)
             filters[name] = func
