@@ -23,10 +23,10 @@ def alertmanager_config(spec, secrets_root=None, templates_dir=None):
                                  % (len(e.problems), e)) from e
 
 
-def _secret_data(given):
+def _secret_data(name, given):
     if not isinstance(given, dict) or not all(isinstance(keys, list) for keys in given.values()):
-        raise AnsibleFilterError("alertmanager: secret_data must map each Secret name to the list of its keys, got %r"
-                                 % (given,))
+        raise AnsibleFilterError("%s: secret_data must map each Secret name to the list of its keys, got %r"
+                                 % (name, given))
     return given
 
 
@@ -40,12 +40,12 @@ def alertmanager_config_problems(spec, secrets_root=None, templates_dir=None, se
         if isinstance(e.__cause__, alertmanager.AlertmanagerConfigError):
             return list(e.__cause__.problems)
         raise
-    return alertmanager.secret_data_problems(built["secrets"], _secret_data(secret_data or {}))
+    return alertmanager.secret_data_problems(built["secrets"], _secret_data("alertmanager_config_problems", secret_data or {}))
 
 
 def alertmanager_secret_descriptions(secrets, secret_data, namespace, labels):
-    return module_utils("render.alertmanager").secret_descriptions(secrets, _secret_data(secret_data), str(namespace),
-                                                                   labels)
+    return module_utils("render.alertmanager").secret_descriptions(
+        secrets, _secret_data("alertmanager_secret_descriptions", secret_data), str(namespace), labels)
 
 
 def alertmanager_receiver_problems(receivers, global_config=None):

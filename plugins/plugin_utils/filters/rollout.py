@@ -9,7 +9,7 @@ from ansible.errors import AnsibleFilterError
 
 
 def rollout_serial(applied):
-    if isinstance(applied, (str, bytes)) or not isinstance(applied, (list, tuple)):
+    if not isinstance(applied, (list, tuple)):
         raise AnsibleFilterError("rollout_serial: expects the list of clusters the run applies, got %s"
                                  % type(applied).__name__)
     # One at a time as soon as one cluster is applied: the first failure stops the rollout before the next cluster.
